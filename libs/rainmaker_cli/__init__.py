@@ -1,0 +1,1 @@
+"""The `rainmaker` console script."""

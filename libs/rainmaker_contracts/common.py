@@ -1,0 +1,41 @@
+"""Field vocabularies shared by several event schemas (DESIGN.md section 2)."""
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+SOURCE_TYPES = ("rented_list", "referral", "event", "web", "existing_customer", "cold_outreach")
+TAG_ORIGINS = ("list", "rule", "derived", "model", "notes", "manual")
+TAG_NAMESPACES = ("industry", "interest", "role", "size", "region", "product")
+STAGES = ("suspect", "prospect", "lead", "opportunity", "won", "lost", "discarded", "nurture")
+ACTIVITY_KINDS = ("call", "meeting", "quote", "contract", "email", "note")
+DEAL_OUTCOMES = ("won", "lost")
+
+# A tag is "<namespace>/<path>", e.g. "industry/software" or "interest/crm/analytics".
+TAG_PATTERN = r"^(" + "|".join(TAG_NAMESPACES) + r")/[a-z0-9][a-z0-9_\-./]*$"
+
+
+class WireSchema(Schema):
+    """Base for data schemas: unknown fields are dropped so producers may add optional ones."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+def tag_field(**kwargs: object) -> fields.String:
+    return fields.String(validate=validate.Regexp(TAG_PATTERN), **kwargs)  # type: ignore[arg-type]
+
+
+def currency_field(**kwargs: object) -> fields.String:
+    return fields.String(validate=validate.Regexp(r"^[A-Z]{3}$"), **kwargs)  # type: ignore[arg-type]
+
+
+class SourceSchema(WireSchema):
+    type = fields.String(required=True, validate=validate.OneOf(SOURCE_TYPES))
+    id = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = fields.String(load_default=None, allow_none=True)
+
+
+class LeadTagSchema(WireSchema):
+    tag = tag_field(required=True)
+    confidence = fields.Float(required=True, validate=validate.Range(min=0.0, max=1.0))
+    origin = fields.String(required=True, validate=validate.OneOf(TAG_ORIGINS))
+    reason = fields.String(load_default=None, allow_none=True)

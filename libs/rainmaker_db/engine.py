@@ -1,0 +1,102 @@
+"""Engines built from `<SERVICE>_DATABASE_URL`, defaulting to a SQLite file under var/."""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def var_dir() -> Path:
+    """Runtime state (databases, broker data, uploads): RAINMAKER_VAR_DIR or ./var."""
+    path = Path(os.environ.get("RAINMAKER_VAR_DIR", "var")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_url(service: str) -> str:
+    env = os.environ.get(f"{service.upper()}_DATABASE_URL")
+    if env:
+        return env
+    return f"sqlite:///{var_dir() / f'{service}.db'}"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # Web, consumer and relay processes share the file: WAL lets readers run beside one writer,
+    # and the busy timeout makes writers queue instead of failing with "database is locked".
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def _sqlite_begin_immediate(conn: Any) -> None:
+    # Take the write lock at BEGIN: a deferred transaction that later upgrades to a writer can
+    # fail with SQLITE_BUSY without waiting for the busy timeout.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str, *, immediate: bool = True, **kwargs: Any) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # Let SQLAlchemy, not pysqlite, emit BEGIN so our BEGIN IMMEDIATE is used.
+        event.listen(engine, "connect", lambda c, _r: setattr(c, "isolation_level", None))
+        if immediate:
+            event.listen(engine, "begin", _sqlite_begin_immediate)
+        else:
+            event.listen(engine, "begin", lambda c: c.exec_driver_sql("BEGIN"))
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+class Database:
+    """A service's engine and session factory, built once in its composition root."""
+
+    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+        self.url = url
+        self.engine = make_engine(url, **engine_kwargs)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite writers BEGIN IMMEDIATE; readers get a deferred engine so WAL lets them run
+        # beside a writer instead of queueing for the write lock.
+        self.read_engine = (
+            make_engine(url, immediate=False, **engine_kwargs) if self.is_sqlite else self.engine
+        )
+        self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @classmethod
+    def for_service(cls, service: str) -> "Database":
+        return cls(database_url(service))
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work commits on success and rolls back on any exception."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reader(self) -> Iterator[Session]:
+        """A read-only session (never commits)."""
+        with self.read_sessions() as session:
+            yield session
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        self.read_engine.dispose()

@@ -1,0 +1,25 @@
+"""Intake settings, read once in the composition root."""
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rainmaker_bus import BusSettings
+from rainmaker_db import database_url, var_dir
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    upload_dir: Path
+    bus: BusSettings = field(default_factory=BusSettings)
+    max_upload_bytes: int = 512 * 1024 * 1024
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        return cls(
+            database_url=database_url("intake"),
+            upload_dir=Path(os.environ.get("INTAKE_UPLOAD_DIR", var_dir() / "uploads")),
+            bus=BusSettings.from_env(),
+            max_upload_bytes=int(os.environ.get("INTAKE_MAX_UPLOAD_BYTES", 512 * 1024 * 1024)),
+        )
