@@ -7,6 +7,7 @@ RAINMAKER_AUTH_DATABASE_URL (default var/auth.db) and is migrated on first use.
 """
 
 import click
+
 from rainmaker_web.keystore import KeyStore
 from rainmaker_web.roles import Role
 

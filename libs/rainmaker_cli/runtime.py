@@ -6,12 +6,12 @@ from collections.abc import Callable
 from types import FrameType
 
 import click
+
 from rainmaker_bus import BusSettings, Relay
+from rainmaker_cli.services import SERVICES, bootstrap
 from rainmaker_contracts.topology import QUEUES_BY_NAME
 from rainmaker_db import upgrade
 from rainmaker_web import auth_database_url, migrate_auth
-
-from rainmaker_cli.services import SERVICES, bootstrap
 
 
 def _configure_logging() -> None:

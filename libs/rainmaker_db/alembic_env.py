@@ -3,9 +3,9 @@
 from typing import Any
 
 from alembic import context
-from rainmaker_bus.tables import BUS_METADATA
 from sqlalchemy import MetaData, pool
 
+from rainmaker_bus.tables import BUS_METADATA
 from rainmaker_db.engine import make_engine
 
 

@@ -8,8 +8,9 @@ services (web workers never migrate: concurrent upgrades of one SQLite file race
 import os
 from pathlib import Path
 
-from rainmaker_db import upgrade, var_dir
 from sqlalchemy import CheckConstraint, Column, DateTime, MetaData, String, Table
+
+from rainmaker_db import upgrade, var_dir
 
 AUTH_URL_ENV = "RAINMAKER_AUTH_DATABASE_URL"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"

@@ -18,9 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from rainmaker_db import Database
 from sqlalchemy import insert, select, update
 
+from rainmaker_db import Database
 from rainmaker_web.authdb import api_keys, auth_database_url, migrate_auth
 from rainmaker_web.roles import Principal, Role
 

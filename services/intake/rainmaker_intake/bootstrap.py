@@ -3,10 +3,10 @@
 from pathlib import Path
 
 import click
+
 from rainmaker_bus import Consumer
 from rainmaker_contracts.topology import QUEUES_BY_NAME
 from rainmaker_db import Database
-
 from rainmaker_intake.config import Settings
 from rainmaker_intake.service_layer.handlers import EVENT_HANDLERS
 

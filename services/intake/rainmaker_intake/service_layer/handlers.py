@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from rainmaker_bus import Handler
-from rainmaker_contracts import Envelope
 from sqlalchemy.orm import Session
 
+from rainmaker_bus import Handler
+from rainmaker_contracts import Envelope
 from rainmaker_intake.service_layer.importer import run_import
 
 

@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from rainmaker_bus import add_events
-from rainmaker_contracts.intake import MAX_LEADS_PER_MESSAGE
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from rainmaker_bus import add_events
+from rainmaker_contracts.intake import MAX_LEADS_PER_MESSAGE
 from rainmaker_intake.adapters.tables import contacts, import_errors, imports, lists, touches
 from rainmaker_intake.domain.fields import map_headers
 from rainmaker_intake.domain.model import ImportCounts, ImportStatus, NotFound

@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from rainmaker_bus import add_event
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from rainmaker_bus import add_event
 from rainmaker_intake.adapters.tables import contacts, imports, lists, touches
 from rainmaker_intake.domain.model import ImportStatus, NotFound
 

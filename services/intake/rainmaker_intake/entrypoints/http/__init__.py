@@ -1,14 +1,14 @@
 """Intake's app factory (served by gunicorn: `rainmaker_intake.entrypoints.http:create_app()`)."""
 
 from flask import Flask
+
 from rainmaker_bus import BusSettings
 from rainmaker_bus.health import check_broker
 from rainmaker_db import Database
-from rainmaker_web import KeyStore, create_base_app, register_error_map
-
 from rainmaker_intake.config import Settings
 from rainmaker_intake.domain.model import InvalidUpload, NotFound
 from rainmaker_intake.entrypoints.http.views import blp
+from rainmaker_web import KeyStore, create_base_app, register_error_map
 
 
 def create_app(settings: Settings | None = None, key_store: KeyStore | None = None) -> Flask:

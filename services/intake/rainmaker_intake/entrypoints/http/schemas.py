@@ -1,6 +1,7 @@
 """Request and response bodies of the intake API."""
 
 from marshmallow import Schema, fields, validate
+
 from rainmaker_contracts.common import TAG_PATTERN
 
 

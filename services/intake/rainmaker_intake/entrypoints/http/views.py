@@ -4,12 +4,12 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app, request
-from rainmaker_db import Database
-from rainmaker_web import Blueprint, ProblemError, Role, request_id, require_roles
 
+from rainmaker_db import Database
 from rainmaker_intake.config import Settings
 from rainmaker_intake.entrypoints.http import schemas as s
 from rainmaker_intake.service_layer import lists as svc
+from rainmaker_web import Blueprint, ProblemError, Role, request_id, require_roles
 
 blp = Blueprint("intake", __name__, description="Purchased lists, imports and leads")
 
