@@ -1,0 +1,109 @@
+"""Run the four services as real processes (gunicorn web, consumers, relays) for e2e tests."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+SERVICES = ("intake", "tagging", "pipeline", "matching")
+CONSUMER_QUEUES = {
+    "intake": ("intake.imports", "intake.events"),
+    "tagging": ("tagging.events",),
+    "pipeline": ("pipeline.events",),
+    "matching": ("matching.events",),
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Stack:
+    env: dict[str, str]
+    log_dir: Path
+    ports: dict[str, int] = field(default_factory=dict)
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.ports[service]}"
+
+    def run_cli(self, *args: str) -> str:
+        out = subprocess.run(
+            [str(BIN / "rainmaker"), *args], env=self.env, cwd=REPO, check=True,
+            capture_output=True, text=True, timeout=120,
+        )
+        return out.stdout.strip()
+
+    def start(self) -> None:
+        self.run_cli("migrate")
+        self.run_cli("topology", "declare")
+        for svc in SERVICES:
+            self.ports[svc] = free_port()
+            self._spawn(
+                f"{svc}-web",
+                [str(BIN / "gunicorn"), "-c", str(REPO / "infra/gunicorn.conf.py"),
+                 "--bind", f"127.0.0.1:{self.ports[svc]}", "--workers", "2",
+                 f"rainmaker_{svc}.entrypoints.http:create_app()"],
+            )
+            for queue in CONSUMER_QUEUES[svc]:
+                self._spawn(f"{queue}-consumer", [str(BIN / "rainmaker"), "consume", queue])
+            self._spawn(f"{svc}-relay", [str(BIN / "rainmaker"), "relay", svc])
+        for svc in SERVICES:
+            self.wait_http(f"{self.url(svc)}/readyz")
+
+    def _spawn(self, name: str, cmd: list[str]) -> None:
+        log = (self.log_dir / f"{name}.log").open("wb")
+        self.procs[name] = subprocess.Popen(
+            cmd, env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def wait_http(self, url: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        last = ""
+        while time.monotonic() < deadline:
+            self.check_alive()
+            try:
+                r = requests.get(url, timeout=2)
+                if r.status_code == 200:
+                    return
+                last = f"{r.status_code} {r.text[:200]}"
+            except requests.RequestException as exc:
+                last = str(exc)
+            time.sleep(0.3)
+        raise TimeoutError(f"{url} not ready: {last}\n{self.logs()}")
+
+    def check_alive(self) -> None:
+        dead = {n: p.returncode for n, p in self.procs.items() if p.poll() is not None}
+        if dead:
+            raise RuntimeError(f"processes exited: {dead}\n{self.logs()}")
+
+    def logs(self, tail: int = 30) -> str:
+        parts = []
+        for log in sorted(self.log_dir.glob("*.log")):
+            lines = log.read_text(errors="replace").splitlines()[-tail:]
+            parts.append(f"--- {log.name}\n" + "\n".join(lines))
+        return "\n".join(parts)
+
+    def stop(self) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for proc in self.procs.values():
+            try:
+                proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
