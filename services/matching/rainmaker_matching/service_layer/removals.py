@@ -1,0 +1,64 @@
+"""Leads leaving the index without a deal: merged into a duplicate, or erased on request.
+
+Both leave a tombstone row, so events that arrive later cannot bring the lead back; an undone
+merge restores the lead to what it would be without the merge.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from rainmaker_matching.adapters import repository as repo
+from rainmaker_matching.adapters.tables import closed_deals, prospect_tags, prospects
+from rainmaker_matching.domain.model import ProspectStatus
+from rainmaker_matching.service_layer.index import FIRMOGRAPHICS
+
+
+def merge(session: Session, survivor_id: str, merged_id: str, now: datetime) -> None:
+    """The merged lead leaves the index (its row stays, so an unmerge can bring it back)."""
+    if repo.ensure_prospects(session, [merged_id], now)[merged_id] == ProspectStatus.ERASED:
+        return
+    session.execute(
+        update(prospects)
+        .where(prospects.c.lead_id == merged_id)
+        .values(status=ProspectStatus.MERGED, merged_into=survivor_id, updated_at=now)
+    )
+
+
+def unmerge(session: Session, merged_id: str, now: datetime) -> None:
+    """An undone merge: the lead comes back as it would be without the merge."""
+    row = repo.get_prospect(session, merged_id)
+    if row is None or row.status != ProspectStatus.MERGED:
+        return
+    if repo.claim_of(session, merged_id) is not None:
+        status = ProspectStatus.CLAIMED
+    elif session.execute(
+        select(closed_deals.c.deal_id).where(closed_deals.c.lead_id == merged_id).limit(1)
+    ).first():
+        status = ProspectStatus.CLOSED
+    else:
+        status = ProspectStatus.AVAILABLE
+    session.execute(
+        update(prospects)
+        .where(prospects.c.lead_id == merged_id)
+        .values(status=status, merged_into=None, updated_at=now)
+    )
+
+
+def erase(session: Session, lead_id: str, now: datetime) -> None:
+    """Keep only a tombstone: no firmographics, no tags, no link from deals."""
+    repo.ensure_prospects(session, [lead_id], now)
+    session.execute(
+        update(prospects)
+        .where(prospects.c.lead_id == lead_id)
+        .values(
+            status=ProspectStatus.ERASED,
+            **dict.fromkeys((*FIRMOGRAPHICS, "source_type", "source_id", "merged_into")),
+            updated_at=now,
+        )
+    )
+    session.execute(delete(prospect_tags).where(prospect_tags.c.lead_id == lead_id))
+    session.execute(
+        update(closed_deals).where(closed_deals.c.lead_id == lead_id).values(lead_id=None)
+    )
