@@ -1,0 +1,1 @@
+"""Pipeline's domain: stages, attribution and ROI arithmetic. Stdlib only."""

@@ -1,0 +1,115 @@
+"""What other services tell pipeline about leads: merges, tags, claims and erasure."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm import Session
+
+from rainmaker_pipeline.adapters.tables import activities, deals, leads, stage_history, touches
+from rainmaker_pipeline.domain.stages import OPEN_STAGES, Stage
+from rainmaker_pipeline.service_layer.lead_state import find_lead, move_stage
+from rainmaker_pipeline.service_layer.readmodel import ensure_leads
+
+_MOVABLE = (touches, activities, deals)  # what follows a lead into its survivor
+
+
+def merge_leads(session: Session, merges: list[dict[str, Any]], at: datetime) -> None:
+    """Move touches, activities and deals to the survivor; an undone merge moves back what
+    was first recorded for the merged lead. The survivor keeps its own stage."""
+    for merge in merges:
+        survivor, merged = merge["survivor_id"], merge["merged_id"]
+        ensure_leads(session, {survivor: at, merged: at})
+        if merge["undone"]:
+            for table in _MOVABLE:
+                session.execute(
+                    update(table)
+                    .where(table.c.original_lead_id == merged, table.c.lead_id != merged)
+                    .values(lead_id=merged)
+                )
+            session.execute(
+                update(leads)
+                .where(leads.c.lead_id == merged, leads.c.merged_into == survivor)
+                .values(merged_into=None, updated_at=at)
+            )
+            continue
+        for table in _MOVABLE:
+            session.execute(update(table).where(table.c.lead_id == merged).values(lead_id=survivor))
+        owner = session.execute(select(leads.c.am_id).where(leads.c.lead_id == merged)).scalar()
+        session.execute(
+            update(leads)
+            .where(leads.c.lead_id == survivor)
+            .values(am_id=func.coalesce(leads.c.am_id, owner), updated_at=at)
+        )
+        session.execute(
+            update(leads)
+            .where(leads.c.lead_id == merged)
+            .values(merged_into=survivor, updated_at=at)
+        )
+
+
+def store_tags(session: Session, tagged: list[dict[str, Any]], at: datetime) -> None:
+    """Replace each lead's tags with its complete current set (leads.tagged is not a delta)."""
+    ensure_leads(session, {lead["lead_id"]: at for lead in tagged})
+    session.execute(
+        update(leads)
+        .where(leads.c.lead_id == bindparam("b_lead_id"), leads.c.erased_at.is_(None))
+        .values(tags=bindparam("b_tags"), updated_at=at),
+        [
+            {
+                "b_lead_id": lead["lead_id"],
+                "b_tags": [
+                    {"tag": t["tag"], "confidence": t["confidence"], "origin": t["origin"]}
+                    for t in lead["tags"]
+                ],
+            }
+            for lead in tagged
+        ],
+    )
+
+
+def record_claim(session: Session, claim: dict[str, Any], correlation_id: str | None) -> None:
+    """The claiming AM owns the lead from now on; a suspect becomes their prospect.
+
+    Closed, discarded, erased or merged leads are left alone (matching only offers open ones).
+    """
+    lead_id, am_id, at = claim["lead_id"], claim["am_id"], claim["claimed_at"]
+    ensure_leads(session, {lead_id: at})
+    lead = find_lead(session, lead_id, lock=True)
+    if lead is None or lead.erased or lead.merged_into:
+        return
+    if lead.stage is Stage.SUSPECT:
+        move_stage(
+            session,
+            lead,
+            Stage.PROSPECT,
+            by="matching",
+            at=at,
+            reason=f"claimed by {am_id} (claim {claim['claim_id']})",
+            am_id=am_id,
+            correlation_id=correlation_id,
+        )
+    elif (lead.stage in OPEN_STAGES or lead.stage is Stage.NURTURE) and lead.am_id != am_id:
+        session.execute(
+            update(leads).where(leads.c.lead_id == lead_id).values(am_id=am_id, updated_at=at)
+        )
+
+
+def erase_lead(session: Session, lead_id: str, at: datetime) -> None:
+    """Forget the person: company, tags, activity notes and stage reasons go; the lead's
+    stage, touches and deal values stay as anonymous figures for the reports."""
+    ensure_leads(session, {lead_id: at})
+    session.execute(update(leads).where(leads.c.lead_id == lead_id).values(company=None, tags=[]))
+    session.execute(
+        update(leads)
+        .where(leads.c.lead_id == lead_id, leads.c.erased_at.is_(None))
+        .values(erased_at=at, updated_at=at)
+    )
+    session.execute(
+        update(activities)
+        .where((activities.c.lead_id == lead_id) | (activities.c.original_lead_id == lead_id))
+        .values(notes="")
+    )
+    session.execute(
+        update(stage_history).where(stage_history.c.lead_id == lead_id).values(reason=None)
+    )

@@ -1,0 +1,114 @@
+"""Loading a lead for a command, checking who may act on it, and moving its stage."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from rainmaker_bus import add_event
+from rainmaker_pipeline.adapters.tables import leads, stage_history
+from rainmaker_pipeline.domain.model import Conflict, LeadErased, NotFound, NotYourLead
+from rainmaker_pipeline.domain.stages import Stage, check_transition, furthest
+from rainmaker_pipeline.service_layer.commands import Actor
+
+PRODUCER = "pipeline"
+
+
+@dataclass(frozen=True)
+class LeadState:
+    lead_id: str
+    stage: Stage
+    furthest_stage: Stage
+    am_id: str | None
+    erased: bool
+    merged_into: str | None
+
+
+def find_lead(session: Session, lead_id: str, *, lock: bool = False) -> LeadState | None:
+    query = select(
+        leads.c.lead_id,
+        leads.c.stage,
+        leads.c.furthest_stage,
+        leads.c.am_id,
+        leads.c.erased_at,
+        leads.c.merged_into,
+    ).where(leads.c.lead_id == lead_id)
+    row = session.execute(query.with_for_update() if lock else query).first()
+    if row is None:
+        return None
+    return LeadState(
+        lead_id=row.lead_id,
+        stage=Stage(row.stage),
+        furthest_stage=Stage(row.furthest_stage),
+        am_id=row.am_id,
+        erased=row.erased_at is not None,
+        merged_into=row.merged_into,
+    )
+
+
+def lead_for_command(session: Session, lead_id: str, actor: Actor) -> LeadState:
+    """The lead, locked, after checking the actor may change it."""
+    lead = find_lead(session, lead_id, lock=True)
+    if lead is None:
+        raise NotFound(f"Lead {lead_id} is not known to the pipeline.")
+    ensure_visible(lead.lead_id, lead.am_id, actor.am_id)
+    if lead.merged_into:
+        raise Conflict(f"Lead {lead_id} was merged into {lead.merged_into}; act on that lead.")
+    if lead.erased:
+        raise LeadErased(f"Lead {lead_id} was erased; it takes no further changes.")
+    return lead
+
+
+def ensure_visible(lead_id: str, owner: str | None, am_scope: str | None) -> None:
+    """An account manager (`am_scope` set) sees only the leads assigned to them."""
+    if am_scope is not None and owner != am_scope:
+        raise NotYourLead(f"Lead {lead_id} is not assigned to you.")
+
+
+def move_stage(
+    session: Session,
+    lead: LeadState,
+    to_stage: Stage,
+    *,
+    by: str,
+    at: datetime,
+    reason: str | None = None,
+    am_id: str | None = None,
+    correlation_id: str | None = None,
+) -> LeadState:
+    """Apply a legal transition: the lead, its history and `lead.stage_changed`, together."""
+    check_transition(lead.lead_id, lead.stage, to_stage)
+    owner = am_id if am_id is not None else lead.am_id
+    reached = furthest(lead.furthest_stage, to_stage)
+    session.execute(
+        update(leads)
+        .where(leads.c.lead_id == lead.lead_id)
+        .values(stage=to_stage, furthest_stage=reached, am_id=owner, updated_at=at)
+    )
+    session.execute(
+        insert(stage_history),
+        {
+            "lead_id": lead.lead_id,
+            "from_stage": lead.stage,
+            "to_stage": to_stage,
+            "at": at,
+            "by": by,
+            "reason": reason,
+        },
+    )
+    add_event(
+        session,
+        "lead.stage_changed",
+        {
+            "lead_id": lead.lead_id,
+            "from_stage": lead.stage.value,
+            "to_stage": to_stage.value,
+            "am_id": owner,
+            "changed_at": at.isoformat(),
+            "reason": reason,
+        },
+        producer=PRODUCER,
+        correlation_id=correlation_id,
+    )
+    return LeadState(lead.lead_id, to_stage, reached, owner, lead.erased, lead.merged_into)

@@ -1,0 +1,128 @@
+"""The source ROI report: costs per source, and leads credited to the source by attribution.
+
+Money is never converted: costs and deals in another currency than the report's are left
+out and counted in `other_currency`, so a mixed-currency book is visible, not misreported.
+Touches stream in lead order, so memory grows with the number of rows, not of leads.
+"""
+
+from collections.abc import Iterator
+from itertools import groupby
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from rainmaker_pipeline.adapters.tables import costs, deals, leads, sources, touches
+from rainmaker_pipeline.domain.attribution import (
+    Attribution,
+    GroupBy,
+    SourceInfo,
+    Touch,
+    credited_touch,
+    ensure_available,
+    group_of,
+)
+from rainmaker_pipeline.domain.model import DealOutcome
+from rainmaker_pipeline.domain.roi import LeadOutcome, RoiTable
+from rainmaker_pipeline.domain.stages import Stage
+
+COLUMNS = (
+    "group",
+    "label",
+    "cost_minor",
+    "leads",
+    "contacted",
+    "opportunities",
+    "won",
+    "revenue_minor",
+    "cost_per_lead_minor",
+    "cost_per_won_minor",
+    "roi",
+)
+
+
+def source_report(
+    session: Session, attribution: Attribution, group_by: GroupBy, currency: str
+) -> dict[str, Any]:
+    ensure_available(attribution)
+    known = {(r.source_type, r.source_id): r for r in session.execute(select(sources))}
+
+    def group(source_type: str, source_id: str) -> tuple[str, str] | None:
+        row = known.get((source_type, source_id))
+        info = SourceInfo(source_type, source_id, row.name, row.vendor) if row else None
+        return group_of(group_by, info or SourceInfo(source_type, source_id))
+
+    table = RoiTable()
+    other = {"costs": 0, "deals": 0}
+    spend = [(r.source_type, r.source_id, r.currency, r.cost_minor, 1) for r in known.values()]
+    spend += [
+        (r.source_type, r.source_id, r.currency, int(r.amount), r.entries)
+        for r in session.execute(
+            select(
+                costs.c.source_type,
+                costs.c.source_id,
+                costs.c.currency,
+                func.sum(costs.c.amount_minor).label("amount"),
+                func.count().label("entries"),
+            ).group_by(costs.c.source_type, costs.c.source_id, costs.c.currency)
+        )
+    ]
+    for source_type, source_id, cost_currency, amount, entries in spend:
+        if not amount:
+            continue
+        if cost_currency != currency:
+            other["costs"] += entries
+        elif (row_key := group(source_type, source_id)) is not None:
+            table.add_cost(*row_key, amount)
+    other["deals"] = session.execute(
+        select(func.count()).select_from(deals).where(_WON, deals.c.currency != currency)
+    ).scalar_one()
+    for lead_rows in _touches_by_lead(session, currency):
+        touch = credited_touch(
+            attribution,
+            [Touch(r.touch_id, r.source_type, r.source_id, r.touched_at) for r in lead_rows],
+        )
+        if (row_key := group(touch.source_type, touch.source_id)) is not None:
+            first = lead_rows[0]
+            won = first.stage == Stage.WON
+            outcome = LeadOutcome(Stage(first.furthest_stage), won, int(first.revenue or 0))
+            table.add_lead(*row_key, outcome)
+    return {
+        "attribution": attribution.value,
+        "group_by": group_by.value,
+        "currency": currency,
+        "rows": [{c: getattr(row, c) for c in COLUMNS} for row in table.sorted_rows()],
+        "other_currency": other,
+    }
+
+
+_WON = deals.c.outcome == DealOutcome.WON.value
+
+
+def _touches_by_lead(session: Session, currency: str) -> Iterator[list[Any]]:
+    """Each live lead's touches with its stage and won revenue, streamed lead by lead."""
+    revenue = (
+        select(deals.c.lead_id, func.sum(deals.c.value_minor).label("revenue"))
+        .where(_WON, deals.c.currency == currency)
+        .group_by(deals.c.lead_id)
+        .subquery()
+    )
+    stream = session.execute(
+        select(
+            touches.c.lead_id,
+            touches.c.touch_id,
+            touches.c.source_type,
+            touches.c.source_id,
+            touches.c.touched_at,
+            leads.c.stage,
+            leads.c.furthest_stage,
+            revenue.c.revenue,
+        )
+        .join(leads, leads.c.lead_id == touches.c.lead_id)
+        .outerjoin(revenue, revenue.c.lead_id == touches.c.lead_id)
+        .where(leads.c.merged_into.is_(None))
+        .order_by(touches.c.lead_id, touches.c.touched_at, touches.c.touch_id)
+        .execution_options(yield_per=2000)
+    )
+    for _lead_id, rows in groupby(stream, key=lambda r: r.lead_id):
+        yield list(rows)

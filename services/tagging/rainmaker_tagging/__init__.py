@@ -1,0 +1,1 @@
+"""rainmaker_tagging."""

@@ -1,0 +1,30 @@
+"""Tagging's composition root for processes other than the web app."""
+
+from pathlib import Path
+
+import click
+
+from rainmaker_bus import Consumer
+from rainmaker_contracts.topology import QUEUES_BY_NAME
+from rainmaker_db import Database
+from rainmaker_tagging.config import Settings
+from rainmaker_tagging.entrypoints.cli import tagging_cli
+from rainmaker_tagging.service_layer.handlers import EVENT_HANDLERS
+
+SERVICE = "tagging"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def database() -> Database:
+    return Database(Settings.from_env().database_url)
+
+
+def build_consumer(queue: str) -> Consumer:
+    settings = Settings.from_env()
+    return Consumer(
+        Database(settings.database_url), settings.bus, QUEUES_BY_NAME[queue], EVENT_HANDLERS[queue]
+    )
+
+
+def cli_groups() -> list[click.Command]:
+    return [tagging_cli(database)]

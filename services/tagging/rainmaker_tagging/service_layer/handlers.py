@@ -1,0 +1,105 @@
+"""The index of tagging: what its queue reacts to.
+
+Each handler updates the read-model, then re-tags the affected survivors (which publishes
+leads.tagged). They run inside the consumer's transaction and never commit. Events about
+erased leads change nothing; events ahead of leads.ingested create placeholder leads.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from rainmaker_bus import Handler
+from rainmaker_contracts import Envelope
+from rainmaker_tagging.adapters import merges as mg
+from rainmaker_tagging.adapters import read_model as rm
+from rainmaker_tagging.domain.model import MergeCycle
+from rainmaker_tagging.service_layer.retag import retag
+
+
+def _correlation(env: Envelope) -> str:
+    return env.correlation_id or env.id
+
+
+def leads_ingested(session: Session, env: Envelope, data: dict[str, Any]) -> None:
+    now = datetime.now(UTC)
+    gone = rm.erased(session, [lead["lead_id"] for lead in data["leads"]])
+    texts: dict[str, dict[str, str | None]] = {}
+    sources = []
+    for lead in data["leads"]:
+        if lead["lead_id"] in gone:
+            continue
+        texts[lead["lead_id"]] = {f: lead.get(f) for f in rm.TEXT_FIELDS}
+        source = lead["source"]
+        sources.append(
+            {
+                "lead_id": lead["lead_id"],
+                "source_type": source["type"],
+                "source_id": source["id"],
+                "source_name": source.get("name"),
+                "tags": sorted(set(lead["tags"])),
+            }
+        )
+    rm.upsert_leads(session, texts, now)
+    rm.upsert_sources(session, sources, now)
+    retag(session, list(texts), correlation_id=_correlation(env))
+
+
+def leads_merged(session: Session, env: Envelope, data: dict[str, Any]) -> None:
+    """A merge links the merged lead to its survivor (its tags move there); undone unlinks."""
+    now = datetime.now(UTC)
+    affected: set[str] = set()
+    for merge in data["merges"]:
+        survivor, merged = merge["survivor_id"], merge["merged_id"]
+        if rm.erased(session, [survivor, merged]):
+            continue
+        rm.ensure_leads(session, [survivor, merged], now)
+        if merge["undone"]:
+            if rm.existing(session, [merged])[merged]["merged_into"] == survivor:
+                mg.set_merged_into(session, merged, None, now)
+            affected.update((survivor, merged))
+            continue
+        if survivor == merged or mg.roots_of(session, [survivor])[survivor] == merged:
+            raise MergeCycle(f"merging {merged} into {survivor} would make a cycle")
+        mg.set_merged_into(session, merged, survivor, now)
+        affected.add(survivor)
+    retag(session, sorted(affected), correlation_id=_correlation(env))
+
+
+def activity_logged(session: Session, env: Envelope, data: dict[str, Any]) -> None:
+    lead_id = data["lead_id"]
+    if not data["notes"].strip() or rm.erased(session, [lead_id]):
+        return
+    rm.ensure_leads(session, [lead_id], datetime.now(UTC))
+    rm.add_activity_note(
+        session,
+        {
+            "activity_id": data["activity_id"],
+            "lead_id": lead_id,
+            "kind": data["kind"],
+            "notes": data["notes"],
+            "occurred_at": data["occurred_at"],
+        },
+    )
+    retag(session, [lead_id], correlation_id=_correlation(env))
+
+
+def lead_erased(session: Session, env: Envelope, data: dict[str, Any]) -> None:
+    """Erase the lead and the leads merged into it; re-tag the survivor it was merged into."""
+    lead_id = data["lead_id"]
+    root = mg.roots_of(session, [lead_id])[lead_id]
+    group = mg.groups_of(session, [lead_id])[lead_id]
+    rm.erase(session, group, datetime.now(UTC))
+    if root != lead_id:
+        retag(session, [root], correlation_id=_correlation(env))
+
+
+EVENT_HANDLERS: dict[str, dict[str, Handler]] = {
+    "tagging.events": {
+        "leads.ingested": leads_ingested,
+        "leads.merged": leads_merged,
+        "activity.logged": activity_logged,
+        "lead.erased": lead_erased,
+    },
+}

@@ -1,0 +1,138 @@
+"""The source ROI report over a small book of leads, built through events and commands."""
+
+import pytest
+
+from rainmaker_pipeline.domain.attribution import Attribution, GroupBy
+from rainmaker_pipeline.domain.model import ActivityKind, AttributionNotAvailable, DealOutcome
+from rainmaker_pipeline.domain.stages import Stage
+from rainmaker_pipeline.service_layer import account_managers as ams
+from rainmaker_pipeline.service_layer import assignment, costs, leads, reports
+from rainmaker_pipeline.service_layer.commands import (
+    Actor,
+    AssignLead,
+    ChangeStage,
+    CloseDeal,
+    LogActivity,
+    RecordCost,
+    UpsertAccountManager,
+)
+
+from ..events import ingested, lead, list_imported, merged, source, touched
+
+ADMIN = Actor("admin:k")
+L1 = source("rented_list", "L1", "Trade list")
+L2 = source("rented_list", "L2", "Expo visitors")
+R1 = source("referral", "R1", "Jo Bloggs")
+E1 = source("event", "E1", "Expo 2026")
+
+
+@pytest.fixture
+def book(db, deliver):
+    """a: L1, won 5,000.00 EUR | b: L1 then R1, opportunity | c: R1 (+ f from L2 merged in),
+    contacted | d: L2, suspect | e: E1, won in USD. Costs: L1 1,000, L2 500, L3 300 USD,
+    R1 200, E1 400 + 100."""
+    deliver("list.imported", list_imported("L1", "Trade list", "DataCo", 100_000))
+    deliver("list.imported", list_imported("L2", "Expo visitors", "DataCo", 50_000))
+    deliver("list.imported", list_imported("L3", "US list", None, 30_000, currency="USD"))
+    deliver("leads.ingested", ingested(lead("a", L1), lead("b", L1), lead("d", L2)))
+    deliver(
+        "leads.ingested",
+        ingested(lead("c", R1, days=1), lead("e", E1, days=2), lead("f", L2, days=-1)),
+    )
+    deliver("leads.touched", touched(("t-b-r1", "b", R1, 5)))
+    deliver("leads.merged", merged("c", "f"))
+    with db.transaction() as session:
+        am, _ = ams.upsert_account_manager(session, UpsertAccountManager("Ann", 100))
+        for lead_id in "abce":
+            assignment.assign_lead(session, AssignLead(lead_id, am["am_id"]), ADMIN)
+        for lead_id, path in {"a": "lo", "b": "lo", "c": "l", "e": "lo"}.items():
+            for step in path:
+                to = Stage.LEAD if step == "l" else Stage.OPPORTUNITY
+                leads.change_stage(session, ChangeStage(lead_id, to), ADMIN)
+        leads.log_activity(session, LogActivity("a", ActivityKind.CONTRACT, "signed"), ADMIN)
+        leads.close_deal(session, CloseDeal("a", DealOutcome.WON, 500_000, "EUR"), ADMIN)
+        leads.close_deal(session, CloseDeal("e", DealOutcome.WON, 300_000, "USD"), ADMIN)
+        for kind, sid, amount in [
+            ("referral", "R1", 20_000),
+            ("event", "E1", 40_000),
+            ("event", "E1", 10_000),
+        ]:
+            costs.record_cost(session, RecordCost(kind, sid, amount, "EUR", period="2026-01"))
+    return db
+
+
+def report(db, attribution, group_by, currency="EUR"):
+    with db.reader() as session:
+        result = reports.source_report(
+            session, Attribution(attribution), GroupBy(group_by), currency
+        )
+    return result, {row["group"]: row for row in result["rows"]}
+
+
+def test_first_touch_by_type(book):
+    result, rows = report(book, "first_touch", "type")
+    assert result["other_currency"] == {"costs": 1, "deals": 1}
+    assert list(rows) == ["rented_list", "event", "referral"]
+    lists = rows["rented_list"]
+    assert (lists["leads"], lists["contacted"], lists["opportunities"], lists["won"]) == (
+        4,
+        3,
+        2,
+        1,
+    )
+    assert (lists["cost_minor"], lists["revenue_minor"]) == (150_000, 500_000)
+    assert (lists["cost_per_lead_minor"], lists["cost_per_won_minor"]) == (37_500, 150_000)
+    assert lists["roi"] == pytest.approx(2.3333)
+    event = rows["event"]
+    assert (event["leads"], event["won"], event["revenue_minor"], event["cost_minor"]) == (
+        1,
+        1,
+        0,
+        50_000,
+    )
+    assert event["roi"] == -1.0
+    assert (rows["referral"]["leads"], rows["referral"]["cost_minor"]) == (0, 20_000)
+
+
+def test_last_touch_credits_the_latest_source(book):
+    _, rows = report(book, "last_touch", "type")
+    assert (rows["rented_list"]["leads"], rows["rented_list"]["won"]) == (2, 1)
+    referral = rows["referral"]
+    assert (referral["leads"], referral["contacted"], referral["opportunities"]) == (2, 2, 1)
+    assert referral["cost_per_lead_minor"] == 10_000
+
+
+def test_merged_leads_are_counted_once_through_their_survivor(book):
+    _, rows = report(book, "first_touch", "list")
+    assert {g: (r["label"], r["leads"]) for g, r in rows.items()} == {
+        "L1": ("Trade list", 2),  # a, b
+        "L2": ("Expo visitors", 2),  # d, and c whose first touch came with merged f
+    }
+
+
+def test_per_vendor_referrer_and_event(book):
+    _, vendors = report(book, "first_touch", "vendor")
+    assert list(vendors) == ["DataCo"] and vendors["DataCo"]["cost_minor"] == 150_000
+    _, referrers = report(book, "last_touch", "referrer")
+    assert (referrers["R1"]["label"], referrers["R1"]["leads"]) == ("Jo Bloggs", 2)
+    _, events = report(book, "first_touch", "event")
+    assert (events["E1"]["label"], events["E1"]["cost_minor"]) == ("Expo 2026", 50_000)
+
+
+def test_another_currency_sums_only_that_currency(book):
+    result, rows = report(book, "first_touch", "type", currency="USD")
+    assert rows["rented_list"]["cost_minor"] == 30_000
+    assert rows["event"]["revenue_minor"] == 300_000
+    assert rows["rented_list"]["revenue_minor"] == 0
+    assert result["other_currency"] == {"costs": 5, "deals": 1}
+
+
+def test_an_empty_book_is_an_empty_report(db):
+    result, rows = report(db, "first_touch", "type")
+    assert rows == {} and result["other_currency"] == {"costs": 0, "deals": 0}
+
+
+@pytest.mark.parametrize("model", ["linear", "position_based", "markov"])
+def test_models_not_built_yet_are_refused(db, model):
+    with pytest.raises(AttributionNotAvailable, match="not available yet"):
+        report(db, model, "type")

@@ -1,0 +1,293 @@
+"""Handlers of tagging.events, driven as the consumer drives them; effects read back."""
+
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from rainmaker_contracts.intake import MAX_LEADS_PER_MESSAGE
+from rainmaker_tagging.adapters.tables import (
+    activity_notes,
+    erased_leads,
+    lead_sources,
+    lead_tags,
+    leads,
+)
+from rainmaker_tagging.domain.model import MergeCycle, RuleField, RuleKind
+from rainmaker_tagging.service_layer.retag import publish_tagged
+from rainmaker_tagging.service_layer.rules import CreateRule, create_rule
+
+from .support import deliver, ingest, ingested_lead, last_tags, new_id, published
+
+
+def add_rule(db, tag, field, pattern, kind=RuleKind.KEYWORD, confidence=0.7):
+    with db.transaction() as session:
+        return create_rule(session, CreateRule(tag, field, pattern, kind, confidence))
+
+
+def count(db, table, **where):
+    with db.reader() as session:
+        query = select(func.count()).select_from(table)
+        for column, value in where.items():
+            query = query.where(table.c[column] == value)
+        return session.execute(query).scalar_one()
+
+
+def activity(lead_id, notes, activity_id=None):
+    return {
+        "activity_id": activity_id or new_id(),
+        "lead_id": lead_id,
+        "kind": "call",
+        "notes": notes,
+        "occurred_at": "2026-11-20T10:00:00+00:00",
+    }
+
+
+def test_ingested_leads_get_list_rule_and_derived_tags(db):
+    rule = add_rule(db, "industry/software", RuleField.INDUSTRY, "software")
+    lead_id = new_id()
+    ingest(
+        db,
+        ingested_lead(
+            lead_id,
+            job_title="VP Engineering",
+            industry="Enterprise Software",
+            tags=["interest/crm"],
+        ),
+    )
+    tags = last_tags(db, lead_id)
+    assert tags["interest/crm"] == {
+        "tag": "interest/crm",
+        "confidence": 1.0,
+        "origin": "list",
+        "reason": "from list Acme 2026",
+    }
+    assert tags["industry/software"]["origin"] == "rule"
+    assert f"rule #{rule['rule_id']}" in tags["industry/software"]["reason"]
+    assert "'Software'" in tags["industry/software"]["reason"]
+    assert tags["role/leadership"]["origin"] == "derived"
+    assert tags["role/engineering"]["reason"] == (
+        "job title 'VP Engineering' contains 'Engineering'"
+    )
+    (env,) = published(db)
+    assert env["producer"] == "tagging" and env["correlation_id"] == "corr-1"
+    assert env["data"]["leads"][0]["model_version"] is None
+
+
+def test_a_lead_with_no_evidence_is_published_with_an_empty_set(db):
+    lead_id = new_id()
+    ingest(db, ingested_lead(lead_id, job_title="Receptionist"))
+    assert last_tags(db, lead_id) == {}
+
+
+def test_handling_the_same_event_twice_converges(db):
+    lead = ingested_lead(job_title="CEO", tags=["size/small"])
+    ingest(db, lead)
+    ingest(db, lead)
+    assert count(db, lead_tags, lead_id=lead["lead_id"]) == 2
+    assert count(db, leads) == 1
+    first, second = published(db)
+    assert first["data"] == second["data"]
+
+
+def test_a_second_source_adds_its_tags_and_keeps_the_first(db):
+    lead_id = new_id()
+    ingest(db, ingested_lead(lead_id, job_title="CEO", tags=["interest/crm"]))
+    ingest(
+        db,
+        ingested_lead(
+            lead_id,
+            source={"type": "referral", "id": "ref-9", "name": "Ann"},
+            tags=["interest/analytics"],
+        ),
+    )
+    tags = last_tags(db, lead_id)
+    assert tags["interest/crm"]["reason"] == "from list Acme 2026"
+    assert tags["interest/analytics"]["reason"] == "from referral Ann"
+    assert "role/executive" in tags  # the empty job_title of the referral kept the old one
+    assert count(db, lead_sources, lead_id=lead_id) == 2
+
+
+def test_leads_ingested_with_1000_leads_publishes_one_message(db):
+    batch = [ingested_lead(job_title="Developer") for _ in range(MAX_LEADS_PER_MESSAGE)]
+    ingest(db, *batch)
+    (env,) = published(db)
+    assert len(env["data"]["leads"]) == MAX_LEADS_PER_MESSAGE
+
+
+def test_publish_tagged_chunks_at_1000_leads(db):
+    tagged: list[dict[str, Any]] = [
+        {"lead_id": new_id(), "tags": [], "model_version": None} for _ in range(2500)
+    ]
+    with db.transaction() as session:
+        publish_tagged(session, tagged, "corr")
+    assert [len(e["data"]["leads"]) for e in published(db)] == [1000, 1000, 500]
+
+
+def test_activity_notes_apply_notes_rules_with_origin_notes(db):
+    add_rule(db, "interest/crm", RuleField.NOTES, r"\bcrm\b", RuleKind.REGEX, 0.6)
+    add_rule(db, "industry/retail", RuleField.INDUSTRY, "crm")  # another field: not notes
+    lead_id = new_id()
+    ingest(db, ingested_lead(lead_id, job_title="Buyer"))
+    deliver(db, "activity.logged", activity(lead_id, "Asked about our CRM pricing"), "pipeline")
+    tags = last_tags(db, lead_id)
+    assert set(tags) == {"interest/crm"}
+    assert tags["interest/crm"]["origin"] == "notes"
+    assert tags["interest/crm"]["confidence"] == 0.6
+    assert "'CRM'" in tags["interest/crm"]["reason"]
+    assert len(published(db)) == 2
+
+
+def test_activity_before_ingest_makes_a_placeholder_that_ingest_fills(db):
+    add_rule(db, "interest/crm", RuleField.ANY, "crm")
+    lead_id = new_id()
+    deliver(db, "activity.logged", activity(lead_id, "crm demo"), "pipeline")
+    assert set(last_tags(db, lead_id)) == {"interest/crm"}
+    ingest(db, ingested_lead(lead_id, job_title="CFO"))
+    assert set(last_tags(db, lead_id)) == {"interest/crm", "role/executive", "role/finance"}
+
+
+def test_blank_activity_notes_change_nothing(db):
+    deliver(db, "activity.logged", activity(new_id(), "   "), "pipeline")
+    assert published(db) == [] and count(db, leads) == 0
+
+
+def test_merge_moves_tags_to_the_survivor_and_undo_gives_them_back(db):
+    survivor, merged = new_id(), new_id()
+    ingest(
+        db,
+        ingested_lead(survivor, job_title="CEO"),
+        ingested_lead(merged, job_title="Developer", tags=["interest/cloud"]),
+    )
+    merge = {
+        "merge_id": "m1",
+        "survivor_id": survivor,
+        "merged_id": merged,
+        "rule": "email",
+        "score": 1.0,
+    }
+    deliver(db, "leads.merged", {"merges": [merge]}, "intake")
+    assert set(last_tags(db, survivor)) == {"role/executive", "role/engineering", "interest/cloud"}
+    assert [lead["lead_id"] for lead in published(db)[-1]["data"]["leads"]] == [survivor]
+    assert count(db, lead_tags, lead_id=merged) == 0
+
+    deliver(db, "leads.merged", {"merges": [{**merge, "undone": True}]}, "intake")
+    assert set(last_tags(db, survivor)) == {"role/executive"}
+    assert set(last_tags(db, merged)) == {"role/engineering", "interest/cloud"}
+
+
+def test_chained_merges_follow_to_the_last_survivor(db):
+    a, b, c = new_id(), new_id(), new_id()
+    ingest(db, ingested_lead(a, tags=["interest/crm"]), ingested_lead(b), ingested_lead(c))
+    merges = [
+        {"merge_id": "m1", "survivor_id": b, "merged_id": a, "rule": "email", "score": 1.0},
+        {"merge_id": "m2", "survivor_id": c, "merged_id": b, "rule": "fuzzy", "score": 0.9},
+    ]
+    deliver(db, "leads.merged", {"merges": merges}, "intake")
+    assert set(last_tags(db, c)) == {"interest/crm"}
+    # An activity on the first merged lead lands on the survivor at the end of the chain.
+    add_rule(db, "interest/security", RuleField.NOTES, "security")
+    deliver(db, "activity.logged", activity(a, "security audit next month"), "pipeline")
+    assert set(last_tags(db, c)) == {"interest/crm", "interest/security"}
+
+
+def test_a_merge_cycle_is_refused(db):
+    a, b = new_id(), new_id()
+    ingest(db, ingested_lead(a), ingested_lead(b))
+    deliver(
+        db,
+        "leads.merged",
+        {
+            "merges": [
+                {"merge_id": "m1", "survivor_id": b, "merged_id": a, "rule": "email", "score": 1.0},
+            ]
+        },
+        "intake",
+    )
+    with pytest.raises(MergeCycle):
+        deliver(
+            db,
+            "leads.merged",
+            {
+                "merges": [
+                    {
+                        "merge_id": "m2",
+                        "survivor_id": a,
+                        "merged_id": b,
+                        "rule": "email",
+                        "score": 1.0,
+                    },
+                ]
+            },
+            "intake",
+        )
+
+
+def test_erasure_deletes_the_lead_and_later_events_create_nothing(db):
+    lead_id, other = new_id(), new_id()
+    ingest(
+        db,
+        ingested_lead(lead_id, job_title="CEO", notes="met at fair"),
+        ingested_lead(other, job_title="CTO"),
+    )
+    deliver(db, "activity.logged", activity(lead_id, "call back"), "pipeline")
+    sent = len(published(db))
+    deliver(db, "lead.erased", {"lead_id": lead_id}, "intake")
+    for table in (leads, lead_sources, lead_tags, activity_notes):
+        assert count(db, table, lead_id=lead_id) == 0
+    assert count(db, erased_leads, lead_id=lead_id) == 1
+    assert count(db, lead_tags, lead_id=other) > 0
+    # A late activity or a redelivered ingest for the erased lead brings nothing back.
+    deliver(db, "activity.logged", activity(lead_id, "another call"), "pipeline")
+    ingest(db, ingested_lead(lead_id, job_title="CEO"))
+    assert count(db, leads, lead_id=lead_id) == 0
+    assert len(published(db)) == sent  # erasure and the ignored events announce nothing
+
+
+def test_erasing_a_merged_lead_retags_its_survivor(db):
+    survivor, merged = new_id(), new_id()
+    ingest(db, ingested_lead(survivor), ingested_lead(merged, job_title="Recruiter"))
+    deliver(
+        db,
+        "leads.merged",
+        {
+            "merges": [
+                {
+                    "merge_id": "m1",
+                    "survivor_id": survivor,
+                    "merged_id": merged,
+                    "rule": "email",
+                    "score": 1.0,
+                },
+            ]
+        },
+        "intake",
+    )
+    assert set(last_tags(db, survivor)) == {"role/hr"}
+    deliver(db, "lead.erased", {"lead_id": merged}, "intake")
+    assert last_tags(db, survivor) == {}
+    assert count(db, leads, lead_id=merged) == 0
+
+
+def test_erasing_a_survivor_erases_the_leads_merged_into_it(db):
+    survivor, merged = new_id(), new_id()
+    ingest(db, ingested_lead(survivor), ingested_lead(merged, job_title="Recruiter"))
+    deliver(
+        db,
+        "leads.merged",
+        {
+            "merges": [
+                {
+                    "merge_id": "m1",
+                    "survivor_id": survivor,
+                    "merged_id": merged,
+                    "rule": "email",
+                    "score": 1.0,
+                },
+            ]
+        },
+        "intake",
+    )
+    deliver(db, "lead.erased", {"lead_id": survivor}, "intake")
+    assert count(db, leads) == 0 and count(db, lead_tags) == 0
+    assert count(db, erased_leads) == 2
