@@ -40,8 +40,13 @@ class Stack:
 
     def run_cli(self, *args: str) -> str:
         out = subprocess.run(
-            [str(BIN / "rainmaker"), *args], env=self.env, cwd=REPO, check=True,
-            capture_output=True, text=True, timeout=120,
+            [str(BIN / "rainmaker"), *args],
+            env=self.env,
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         return out.stdout.strip()
 
@@ -52,9 +57,16 @@ class Stack:
             self.ports[svc] = free_port()
             self._spawn(
                 f"{svc}-web",
-                [str(BIN / "gunicorn"), "-c", str(REPO / "infra/gunicorn.conf.py"),
-                 "--bind", f"127.0.0.1:{self.ports[svc]}", "--workers", "2",
-                 f"rainmaker_{svc}.entrypoints.http:create_app()"],
+                [
+                    str(BIN / "gunicorn"),
+                    "-c",
+                    str(REPO / "infra/gunicorn.conf.py"),
+                    "--bind",
+                    f"127.0.0.1:{self.ports[svc]}",
+                    "--workers",
+                    "2",
+                    f"rainmaker_{svc}.entrypoints.http:create_app()",
+                ],
             )
             for queue in CONSUMER_QUEUES[svc]:
                 self._spawn(f"{queue}-consumer", [str(BIN / "rainmaker"), "consume", queue])
@@ -65,7 +77,11 @@ class Stack:
     def _spawn(self, name: str, cmd: list[str]) -> None:
         log = (self.log_dir / f"{name}.log").open("wb")
         self.procs[name] = subprocess.Popen(
-            cmd, env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+            cmd,
+            env=self.env,
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 
@@ -107,3 +123,12 @@ class Stack:
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+
+    def wait_for(self, predicate, timeout: float, message: str):  # type: ignore[no-untyped-def]
+        """tests.support.wait_for, with the processes' logs attached when it times out."""
+        from tests.support import wait_for
+
+        try:
+            return wait_for(predicate, timeout=timeout, interval=0.2, message=message)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{self.logs()}") from None
