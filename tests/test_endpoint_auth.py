@@ -45,7 +45,7 @@ def access_of(app: Flask, endpoint: str, method: str):
     cls = getattr(view, "view_class", None)
     if cls is not None:
         targets += [cls, getattr(cls, method.lower(), None)]
-    found = [getattr(t, "_rainmaker_access") for t in targets if hasattr(t, "_rainmaker_access")]
+    found = [t._rainmaker_access for t in targets if hasattr(t, "_rainmaker_access")]
     return found[-1] if found else None
 
 

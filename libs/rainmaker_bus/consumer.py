@@ -1,60 +1,61 @@
 """The consumer: handlers run on a worker thread, effects and inbox commit together, then ack.
 
-Per batch of deliveries (one transaction, one savepoint per message):
+Per batch of deliveries (one transaction; one savepoint per message only when one fails):
   - a message that fails its contract is dead-lettered at once with the reason (retrying
     cannot fix it);
   - a message already in the inbox is acknowledged without running its handler;
   - a handler that raises is rolled back to its savepoint and the message is re-published to
     the next back-off queue, or dead-lettered with the error once its attempts are used up;
   - acks go to the I/O thread only after the commit, and re-publishes are confirmed before
-    the original is acked, so a crash anywhere redelivers instead of losing.
+    the original is acked, so a crash anywhere redelivers instead of losing;
+  - a redelivered message (it may have killed the process last time) is handled alone, under
+    the crash guard (see guard.py), so it cannot take its neighbours to the dead-letter queue.
 """
 
 import logging
 import queue
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from pika.channel import Channel
 from pika.spec import Basic, BasicProperties
-from rainmaker_contracts import ContractError, Envelope, parse_envelope
-from rainmaker_contracts.topology import DEAD_LETTER_EXCHANGE, ConsumerQueue
-from rainmaker_db import Database
 from sqlalchemy import insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from rainmaker_bus import messages as m
+from rainmaker_bus import guard
+from rainmaker_bus.failures import Delivery, dead_letter, error_text, retry_or_dead
 from rainmaker_bus.link import AmqpLink, Outgoing, PublishError
 from rainmaker_bus.settings import BusSettings
 from rainmaker_bus.tables import inbox
-from rainmaker_bus.topology import retry_queue
+from rainmaker_contracts import ContractError, Envelope, parse_envelope
+from rainmaker_contracts.topology import ConsumerQueue
+from rainmaker_db import Database
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Session, Envelope, dict[str, Any]], None]
-MAX_ERROR_LEN = 2000
-
-
-@dataclass
-class Delivery:
-    generation: int
-    tag: int
-    props: BasicProperties
-    body: bytes
+# Errors of the database itself (not of a handler: those are caught per message).
+DB_ERRORS = (SQLAlchemyError, OSError)
+DB_TRIES = 3
 
 
 class _Isolate(Exception):
     """A handler failed on the fast path: roll back and redo the batch message by message."""
 
+    def __init__(self, delivery: Delivery, error: str) -> None:
+        super().__init__(error)
+        self.delivery = delivery
+        self.error = error
+
 
 @dataclass
 class _Outcome:
-    acks: list[Delivery]
-    republish: list[tuple[Delivery, Outgoing]]
+    acks: list[Delivery] = field(default_factory=list)
+    republish: list[tuple[Delivery, Outgoing]] = field(default_factory=list)
 
 
 class Consumer:
@@ -75,7 +76,8 @@ class Consumer:
         self.link = AmqpLink(settings, queue_spec.name, on_channel=self._start_consuming)
         self.deliveries: queue.Queue[Delivery] = queue.Queue()
         self.stopping = threading.Event()
-        self.processed = 0
+        self.processed = 0  # messages whose handler ran and committed
+        self.duplicates = 0  # deliveries acked without effect: their id was in the inbox
         self.dead_lettered = 0
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -98,7 +100,8 @@ class Consumer:
         def on_message(
             _ch: Channel, method: Basic.Deliver, props: BasicProperties, body: bytes
         ) -> None:
-            self.deliveries.put(Delivery(generation, method.delivery_tag, props, body))
+            d = Delivery(generation, method.delivery_tag, bool(method.redelivered), props, body)
+            self.deliveries.put(d)
 
         channel.basic_qos(prefetch_count=self.settings.prefetch)
         channel.basic_consume(self.queue.name, on_message_callback=on_message, auto_ack=False)
@@ -119,24 +122,67 @@ class Consumer:
         return [d for d in batch if d.generation == self.link.generation]
 
     def _handle_batch(self, batch: list[Delivery]) -> None:
-        try:
-            outcome = self._apply(batch)
-        except (SQLAlchemyError, OSError) as exc:
-            # e.g. a competing consumer committed the same message first: go one by one.
-            log.warning("%s: batch failed (%s); retrying singly", self.queue.name, exc)
-            if len(batch) == 1:
-                self.link.nack(batch[0].generation, batch[0].tag, requeue=True)
+        fresh = [d for d in batch if not d.redelivered]
+        if fresh:
+            self._settle(fresh)
+        for d in batch:
+            if d.redelivered:
+                self._settle_suspect(d)
+
+    def _settle(self, batch: list[Delivery], guarded: bool = False) -> None:
+        """Apply, then publish failures and ack; database errors are retried, then requeued."""
+        for attempt in range(DB_TRIES):
+            try:
+                self._finish(self._apply(batch, guarded))
                 return
-            for d in batch:
-                self._handle_batch([d])
+            except DB_ERRORS as exc:
+                # e.g. a competing consumer committed the same message first, or the database
+                # is down: go one by one, and give each message a few tries with back-off.
+                log.warning("%s: batch of %d failed: %s", self.queue.name, len(batch), exc)
+                if len(batch) > 1:
+                    for d in batch:
+                        self._settle([d], guarded)
+                    return
+                if self.stopping.wait(min(0.5 * 2**attempt, 5.0)):
+                    return  # not acked: redelivered to whoever consumes next
+        self._nack(batch)
+
+    def _settle_suspect(self, d: Delivery) -> None:
+        message_id = d.props.message_id
+        if not message_id or self.settings.crash_limit <= 0:
+            self._settle([d])
             return
+        try:
+            with self.db.transaction() as session:
+                if self._in_inbox(session, [message_id]):
+                    crashes = -1
+                else:
+                    crashes = guard.note_start(session, self.queue.name, message_id)
+                    if crashes >= self.settings.crash_limit:
+                        guard.clear(session, self.queue.name, [message_id])
+        except DB_ERRORS as exc:
+            log.warning("%s: crash guard failed: %s", self.queue.name, exc)
+            self._settle([d])
+            return
+        if crashes < 0:
+            self.duplicates += 1
+            self._ack([d])  # applied before the crash; only the ack was lost
+        elif crashes >= self.settings.crash_limit:
+            why = f"crashed the consumer: started {crashes} times without finishing"
+            self._finish(_Outcome(republish=[(d, dead_letter(self.queue.name, d, why))]))
+        else:
+            self._settle([d], guarded=True)
+
+    def _finish(self, outcome: _Outcome) -> None:
         try:
             self.link.publish_many([out for _, out in outcome.republish])
         except PublishError as exc:
-            # Not acked: the broker redelivers them; the inbox has no row for a failed message.
+            # Not acked but requeued: the inbox has no row for a failed message, so it runs again.
             log.warning("%s: could not re-publish failures: %s", self.queue.name, exc)
             self._ack(outcome.acks)
+            self._nack([d for d, _ in outcome.republish])
             return
+        self.dead_lettered += sum(1 for _, out in outcome.republish if out.exchange)
         self._ack(outcome.acks + [d for d, _ in outcome.republish])
 
     def _ack(self, deliveries: list[Delivery]) -> None:
@@ -146,56 +192,92 @@ class Consumer:
         for gen, tags in by_gen.items():
             self.link.ack(gen, tags)
 
-    def _apply(self, batch: list[Delivery]) -> _Outcome:
-        # Fast path: the whole batch in one transaction without savepoints (failures are rare);
-        # if any handler raises, redo the batch with a savepoint around each message.
-        try:
-            return self._apply_batch(batch, isolate=False)
-        except _Isolate:
-            return self._apply_batch(batch, isolate=True)
+    def _nack(self, deliveries: list[Delivery]) -> None:
+        for d in deliveries:
+            self.link.nack(d.generation, d.tag, requeue=True)
 
-    def _apply_batch(self, batch: list[Delivery], isolate: bool) -> _Outcome:
-        outcome = _Outcome(acks=[], republish=[])
+    def _apply(self, batch: list[Delivery], guarded: bool = False) -> _Outcome:
+        # Fast path: the whole batch in one transaction without savepoints (failures are rare);
+        # if a handler raises, redo the batch with a savepoint around each message, without
+        # running the one that failed again (it has had its attempt).
+        try:
+            return self._apply_batch(batch, isolate=False, guarded=guarded)
+        except _Isolate as failure:
+            known = {failure.delivery.tag: failure.error}
+            return self._apply_batch(batch, isolate=True, guarded=guarded, failed=known)
+
+    def _apply_batch(
+        self,
+        batch: list[Delivery],
+        isolate: bool,
+        guarded: bool,
+        failed: dict[int, str] | None = None,
+    ) -> _Outcome:
+        outcome = _Outcome()
         parsed: list[tuple[Delivery, Envelope, dict[str, Any]]] = []
         for d in batch:
             try:
                 envelope, data = parse_envelope(d.body)
             except ContractError as exc:
-                outcome.republish.append((d, self._dead_letter(d, f"contract: {exc}")))
+                out = dead_letter(self.queue.name, d, f"contract: {exc}")
+                outcome.republish.append((d, out))
                 continue
             parsed.append((d, envelope, data))
         done: list[str] = []
+        dupes = 0
         with self.db.transaction() as session:
             seen = self._in_inbox(session, [env.id for _, env, _ in parsed])
             for d, envelope, data in parsed:
                 if envelope.id in seen:
                     outcome.acks.append(d)  # a redelivery: already applied
+                    dupes += 1
                     continue
-                handler = self.handlers.get(envelope.type)
-                savepoint = session.begin_nested() if isolate else None
-                try:
-                    if handler is not None:  # an event bound but not handled is just recorded
-                        handler(session, envelope, data)
-                    if savepoint is not None:
-                        savepoint.commit()
-                except Exception as exc:
-                    if savepoint is None:
-                        raise _Isolate() from exc
-                    savepoint.rollback()
-                    log.exception("%s: handler for %s failed", self.queue.name, envelope.type)
-                    outcome.republish.append((d, self._retry_or_dead(d, exc)))
+                error = (failed or {}).get(d.tag)
+                if error is None:
+                    error = self._run_handler(session, d, envelope, data, isolate)
+                if error is not None:
+                    out = retry_or_dead(self.settings, self.queue.name, d, error)
+                    outcome.republish.append((d, out))
                     continue
                 seen.add(envelope.id)
                 done.append(envelope.id)
                 outcome.acks.append(d)
             if self.use_inbox and done:
                 now = datetime.now(UTC)
-                session.execute(
-                    insert(inbox),
-                    [{"queue": self.queue.name, "message_id": i, "processed_at": now} for i in done],
-                )
+                rows = [
+                    {"queue": self.queue.name, "message_id": i, "processed_at": now} for i in done
+                ]
+                session.execute(insert(inbox), rows)
+            if guarded:  # finished (applied, or handed to retry/dead-letter): forget the starts
+                ids = [d.props.message_id for d in batch if d.props.message_id]
+                guard.clear(session, self.queue.name, ids)
         self.processed += len(done)
+        self.duplicates += dupes
         return outcome
+
+    def _run_handler(
+        self, session: Session, d: Delivery, envelope: Envelope, data: dict[str, Any], isolate: bool
+    ) -> str | None:
+        """Run the handler; the error text when it raised (only in isolate mode)."""
+        handler = self.handlers.get(envelope.type)
+        if handler is None:  # an event bound but not handled is just recorded
+            return None
+        if not isolate:
+            try:
+                handler(session, envelope, data)
+            except Exception as exc:
+                log.exception("%s: handler for %s failed", self.queue.name, envelope.type)
+                raise _Isolate(d, error_text(exc)) from exc
+            return None
+        savepoint = session.begin_nested()
+        try:
+            handler(session, envelope, data)
+        except Exception as exc:
+            savepoint.rollback()
+            log.exception("%s: handler for %s failed", self.queue.name, envelope.type)
+            return error_text(exc)
+        savepoint.commit()
+        return None
 
     def _in_inbox(self, session: Session, message_ids: list[str]) -> set[str]:
         if not self.use_inbox or not message_ids:
@@ -206,26 +288,3 @@ class Consumer:
             )
         )
         return {r.message_id for r in rows}
-
-    def _retry_or_dead(self, d: Delivery, exc: Exception) -> Outgoing:
-        attempt = m.attempt_of(d.props)
-        error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LEN]
-        delays = self.settings.retry_delays_s
-        if attempt > len(delays):
-            return self._dead_letter(d, error)
-        props = m.with_headers(d.props, **{m.ATTEMPT: attempt + 1, m.ERROR: error})
-        return Outgoing("", retry_queue(self.queue.name, delays[attempt - 1]), d.body, props)
-
-    def _dead_letter(self, d: Delivery, error: str) -> Outgoing:
-        self.dead_lettered += 1
-        props = m.with_headers(
-            d.props,
-            **{
-                m.ERROR: error[:MAX_ERROR_LEN],
-                m.QUEUE: self.queue.name,
-                m.ATTEMPT: m.attempt_of(d.props),
-                m.FAILED_AT: datetime.now(UTC).isoformat(),
-            },
-        )
-        log.error("%s: dead-lettering %s: %s", self.queue.name, d.props.message_id, error)
-        return Outgoing(DEAD_LETTER_EXCHANGE, self.queue.name, d.body, props)

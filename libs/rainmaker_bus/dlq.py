@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pika
-from rainmaker_contracts.topology import CONSUMER_QUEUES, QUEUES_BY_NAME
 
 from rainmaker_bus import messages as m
 from rainmaker_bus.settings import BusSettings
+from rainmaker_contracts.topology import CONSUMER_QUEUES, QUEUES_BY_NAME
 
 
 @dataclass
@@ -29,13 +29,18 @@ class DeadLetter:
 
 
 def _reason(headers: dict[str, Any]) -> str:
-    if m.ERROR in headers:
-        return str(headers[m.ERROR])
-    # Dead-lettered by the broker itself (delivery-limit): the reason is in x-death.
+    if m.FAILED_AT in headers:  # dead-lettered by a consumer: its own words
+        return str(headers.get(m.ERROR, "unknown"))
+    # Dead-lettered by the broker itself (delivery-limit): the reason is in x-death. A message
+    # that failed a few times first still carries the handler's last error: show both.
     deaths = headers.get("x-death") or []
-    if deaths:
-        return f"broker: {deaths[0].get('reason')} (delivery limit reached; consumer crashed?)"
-    return str(headers.get("x-first-death-reason", "unknown"))
+    reason = str(deaths[0].get("reason")) if deaths else headers.get("x-first-death-reason")
+    why = f"broker: {reason or 'unknown'}"
+    if reason == "delivery_limit":
+        why += " (redelivered too often: did the consumer crash on it?)"
+    if m.ERROR in headers:
+        why += f"; last handler error: {headers[m.ERROR]}"
+    return why
 
 
 def _connect(settings: BusSettings) -> pika.BlockingConnection:
@@ -49,6 +54,8 @@ def iter_dead(
     conn = _connect(settings)
     try:
         for name in names:
+            if not _depth(conn, QUEUES_BY_NAME[name].dead):
+                continue
             ch = conn.channel()
             for _ in range(limit):
                 method, props, body = ch.basic_get(QUEUES_BY_NAME[name].dead, auto_ack=False)
@@ -71,28 +78,42 @@ def iter_dead(
 
 
 def count_dead(settings: BusSettings) -> dict[str, int]:
+    """Dead letters per consumer queue (0 where the topology is not declared yet)."""
     conn = _connect(settings)
     try:
-        ch = conn.channel()
-        return {
-            q.name: ch.queue_declare(q.dead, passive=True).method.message_count
-            for q in CONSUMER_QUEUES
-        }
+        return {q.name: _depth(conn, q.dead) for q in CONSUMER_QUEUES}
     finally:
         conn.close()
 
 
+def _depth(conn: pika.BlockingConnection, queue: str) -> int:
+    ch = conn.channel()  # a failed passive declare closes its channel: one channel each
+    try:
+        depth = int(ch.queue_declare(queue, passive=True).method.message_count)
+    except pika.exceptions.ChannelClosedByBroker as exc:
+        if exc.reply_code != 404:
+            raise
+        return 0
+    ch.close()
+    return depth
+
+
 def replay(
-    settings: BusSettings, queue: str, message_id: str | None = None, limit: int = 1000
+    settings: BusSettings, queue: str, message_id: str | None = None, limit: int | None = None
 ) -> int:
-    """Move dead letters of `queue` (all, or the one with `message_id`) back onto `queue`."""
+    """Move dead letters of `queue` (all, or those with `message_id`) back onto `queue`.
+
+    Each is re-published with confirms (fresh attempts: the bus's x- headers are dropped) and
+    only then acked in the dead queue. Returns how many were moved.
+    """
     dead = QUEUES_BY_NAME[queue].dead
     conn = _connect(settings)
     replayed = 0
     try:
         ch = conn.channel()
         ch.confirm_delivery()
-        for _ in range(limit):
+        depth = _depth(conn, dead)
+        for _ in range(depth if limit is None else min(limit, depth)):
             method, props, body = ch.basic_get(dead, auto_ack=False)
             if method is None:
                 break
@@ -100,7 +121,8 @@ def replay(
                 continue  # left unacked: returns to the queue when the channel closes
             headers = {k: v for k, v in (props.headers or {}).items() if not k.startswith("x-")}
             fresh = m.with_headers(pika.BasicProperties(**{**props.__dict__, "headers": headers}))
-            ch.basic_publish("", queue, body, fresh)  # confirmed: raises if not
+            # Confirmed and mandatory: raises (and leaves the dead copy) if not routed.
+            ch.basic_publish("", queue, body, fresh, mandatory=True)
             ch.basic_ack(method.delivery_tag)
             replayed += 1
         ch.close()

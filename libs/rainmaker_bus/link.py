@@ -82,6 +82,7 @@ class AmqpLink:
         self._channel: Channel | None = None
         self._pending: dict[int, _Batch] = {}
         self._next_tag = 0
+        self._low_tag = 1  # every tag below this one is settled (confirms arrive in order)
         self.generation = 0  # bumps with every new channel; stale delivery tags are dropped
         self.reconnects = 0
 
@@ -165,6 +166,7 @@ class AmqpLink:
     def _on_channel_open(self, channel: Channel) -> None:
         self._channel = channel
         self._next_tag = 0
+        self._low_tag = 1
         channel.add_on_close_callback(self._on_channel_closed)
         if self._confirms:
             channel.confirm_delivery(
@@ -192,15 +194,18 @@ class AmqpLink:
     def _on_confirm(self, frame: Any) -> None:
         method = frame.method
         ok = isinstance(method, Basic.Ack)
-        tags = (
-            [t for t in self._pending if t <= method.delivery_tag]
-            if method.multiple
-            else [method.delivery_tag]
-        )
-        for tag in tags:
+        upto = int(method.delivery_tag)
+        # A multiple confirm settles everything up to its tag: walk from the lowest unsettled
+        # tag instead of scanning every pending tag (that was quadratic in the window size).
+        first = self._low_tag if method.multiple else upto
+        for tag in range(first, upto + 1):
             batch = self._pending.pop(tag, None)
             if batch:
                 batch.settle(ok)
+        if method.multiple or upto == self._low_tag:
+            self._low_tag = max(self._low_tag, upto + 1)
+            while self._low_tag <= self._next_tag and self._low_tag not in self._pending:
+                self._low_tag += 1
 
     def _fail_pending(self, why: str) -> None:
         pending, self._pending = self._pending, {}

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pika.spec import BasicProperties
+
 from rainmaker_contracts.topology import EXCHANGE
 
 PERSISTENT = 2
@@ -12,6 +13,8 @@ ATTEMPT = "x-rainmaker-attempt"  # 1 on first delivery; bumped by every retry
 ERROR = "x-rainmaker-error"  # why the last attempt failed
 QUEUE = "x-rainmaker-queue"  # the consumer queue the message failed in
 FAILED_AT = "x-rainmaker-failed-at"
+# Set by a quorum queue on each redelivery; a copy re-published with it would look redelivered.
+DELIVERY_STATE = ("x-delivery-count",)
 
 
 def properties_for(body: bytes, headers: dict[str, Any] | None = None) -> BasicProperties:
@@ -41,7 +44,7 @@ def routing_key_of(props: BasicProperties, body: bytes) -> str:
 
 def with_headers(props: BasicProperties, **headers: Any) -> BasicProperties:
     """A copy of `props` with extra headers (delivery state never travels)."""
-    merged = dict(props.headers or {})
+    merged = {k: v for k, v in (props.headers or {}).items() if k not in DELIVERY_STATE}
     merged.update(headers)
     return BasicProperties(
         content_type=props.content_type,
@@ -63,4 +66,4 @@ def attempt_of(props: BasicProperties) -> int:
         return 1
 
 
-__all__ = ["EXCHANGE", "properties_for", "with_headers"]
+__all__ = ["EXCHANGE", "attempt_of", "properties_for", "with_headers"]

@@ -4,11 +4,11 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from rainmaker_contracts import Envelope, make_envelope
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from rainmaker_bus.tables import outbox
+from rainmaker_contracts import Envelope, make_envelope
 
 
 def add_event(

@@ -10,15 +10,16 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from rainmaker_contracts.topology import EXCHANGE
-from rainmaker_db import Database
 from sqlalchemy import Row, Select, delete, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from rainmaker_bus.link import AmqpLink, Outgoing, PublishError
 from rainmaker_bus.messages import properties_for
 from rainmaker_bus.settings import BusSettings
 from rainmaker_bus.tables import outbox
+from rainmaker_contracts.topology import EXCHANGE
+from rainmaker_db import Database
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +41,14 @@ class Relay:
             while not self.stopping.is_set():
                 try:
                     sent = self.relay_once()
-                except PublishError as exc:
+                    if sent == 0:
+                        self._purge_old()
+                except (PublishError, SQLAlchemyError) as exc:
+                    # Broker or database away: nothing was marked sent, so retry after a pause.
                     log.warning("relay: %s; retrying", exc)
                     self.stopping.wait(0.5)
                     continue
                 if sent == 0:
-                    self._purge_old()
                     self.stopping.wait(self.settings.relay_idle_s)
         finally:
             self.link.stop()

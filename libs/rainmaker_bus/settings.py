@@ -22,6 +22,10 @@ class BusSettings:
     retry_delays_s: tuple[float, ...] = (1.0, 10.0, 60.0)
     # Broker-side cap on redeliveries (a handler that crashes the process every time).
     delivery_limit: int = 10
+    # Starts of a redelivered message that never finished (its handler killed the process)
+    # before the consumer dead-letters it itself; keep it well below delivery_limit, whose
+    # count also rises for every message that merely sat in the prefetch window of a crash.
+    crash_limit: int = 3
     relay_batch: int = 500
     relay_idle_s: float = 0.2
     confirm_timeout_s: float = 30.0
@@ -42,6 +46,7 @@ class BusSettings:
             if "BUS_RETRY_DELAYS_S" in env
             else base.retry_delays_s,
             delivery_limit=int(env.get("BUS_DELIVERY_LIMIT", base.delivery_limit)),
+            crash_limit=int(env.get("BUS_CRASH_LIMIT", base.crash_limit)),
             relay_batch=int(env.get("BUS_RELAY_BATCH", base.relay_batch)),
             relay_idle_s=float(env.get("BUS_RELAY_IDLE_S", base.relay_idle_s)),
             confirm_timeout_s=float(env.get("BUS_CONFIRM_TIMEOUT_S", base.confirm_timeout_s)),

@@ -1,4 +1,4 @@
-"""Outbox and inbox tables, created by each service's first Alembic migration."""
+"""Outbox, inbox and crash-guard tables, created by each service's Alembic migrations."""
 
 from sqlalchemy import (
     BigInteger,
@@ -41,6 +41,17 @@ inbox = Table(
     Column("queue", String(200), primary_key=True),
     Column("message_id", String(64), primary_key=True),
     Column("processed_at", DateTime(timezone=True), nullable=False),
+)
+
+# Redelivered messages whose handler was started and never finished (the process died):
+# the consumer's crash guard dead-letters a message after `BusSettings.crash_limit` of them.
+attempts = Table(
+    "bus_attempts",
+    BUS_METADATA,
+    Column("queue", String(200), primary_key=True),
+    Column("message_id", String(64), primary_key=True),
+    Column("attempts", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
 

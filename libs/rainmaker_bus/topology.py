@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pika
+
+from rainmaker_bus.settings import BusSettings
 from rainmaker_contracts.topology import (
     CONSUMER_QUEUES,
     DEAD_LETTER_EXCHANGE,
     EXCHANGE,
     ConsumerQueue,
 )
-
-from rainmaker_bus.settings import BusSettings
 
 
 def retry_queue(queue: str, delay_s: float) -> str:

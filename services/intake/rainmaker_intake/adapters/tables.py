@@ -3,10 +3,13 @@
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -27,6 +30,8 @@ lists = Table(
     Column("purchased_on", Date),
     Column("licence_expires_on", Date),
     Column("tags", JSON, nullable=False, default=list),
+    Column("default_region", String(2)),
+    Column("mapping", JSON),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -34,19 +39,30 @@ imports = Table(
     "imports",
     metadata,
     Column("import_id", String(36), primary_key=True),
-    Column("list_id", String(36), ForeignKey("lists.list_id"), nullable=False),
+    Column("list_id", String(36), ForeignKey("lists.list_id"), nullable=False, index=True),
     Column("file_path", Text, nullable=False),
-    Column("file_sha256", String(64), nullable=False),
+    Column("file_name", String(300)),
+    Column("file_sha256", String(64), nullable=False, index=True),
     Column("status", String(20), nullable=False),
+    Column("encoding", String(30)),
+    Column("delimiter", String(5)),
     Column("rows_total", Integer, nullable=False, default=0),
     Column("rows_done", Integer, nullable=False, default=0),
+    # Last file row whose effects are committed: a restarted worker resumes after it.
+    Column("checkpoint_row", Integer, nullable=False, default=0),
     Column("accepted", Integer, nullable=False, default=0),
     Column("duplicates_in_file", Integer, nullable=False, default=0),
     Column("duplicates_existing", Integer, nullable=False, default=0),
     Column("suppressed", Integer, nullable=False, default=0),
     Column("rejected", Integer, nullable=False, default=0),
+    Column("invalid_emails", Integer, nullable=False, default=0),
+    Column("invalid_phones", Integer, nullable=False, default=0),
+    Column("existing_customers", Integer, nullable=False, default=0),
+    # {"<source_type>:<source_id>": count} of rows we already owned, by first source.
+    Column("owned_by_source", JSON, nullable=False, default=dict),
     Column("error", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("started_at", DateTime(timezone=True)),
     Column("finished_at", DateTime(timezone=True)),
 )
 
@@ -54,14 +70,30 @@ contacts = Table(
     "contacts",
     metadata,
     Column("lead_id", String(36), primary_key=True),
-    Column("email", String(320), unique=True),
+    Column("email", String(320), index=True),
+    Column("phone", String(40), index=True),
     Column("first_name", String(200)),
     Column("last_name", String(200)),
     Column("company", String(300)),
+    Column("company_key", String(300)),
     Column("job_title", String(300)),
-    Column("phone", String(40)),
+    Column("industry", String(200)),
+    Column("website_domain", String(255)),
+    Column("street", String(300)),
+    Column("city", String(200)),
+    Column("region", String(200)),
+    Column("postcode", String(40)),
+    Column("country", String(60)),
+    Column("employees", Integer),
+    Column("notes", Text),
     Column("attributes", JSON, nullable=False, default=dict),
+    Column("is_customer", Boolean, nullable=False, default=False),
+    # Blocking keys for fuzzy matching: candidates are fetched by these, never by a scan.
+    Column("bk_org", String(120), index=True),
+    Column("bk_place", String(120), index=True),
+    Column("merged_into", String(36), index=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
 touches = Table(
@@ -71,17 +103,73 @@ touches = Table(
     Column("lead_id", String(36), ForeignKey("contacts.lead_id"), nullable=False, index=True),
     Column("source_type", String(30), nullable=False),
     Column("source_id", String(200), nullable=False),
-    Column("import_id", String(36)),
+    Column("source_name", String(300)),
+    Column("import_id", String(36), index=True),
     Column("row_number", Integer),
+    Column("original", JSON),  # the row's values as the file had them
+    Column("notes", Text),
     Column("touched_at", DateTime(timezone=True), nullable=False),
+)
+
+decisions = Table(
+    "dedup_decisions",
+    metadata,
+    Column("decision_id", Integer, primary_key=True, autoincrement=True),
+    Column("import_id", String(36), index=True),
+    Column("row_number", Integer),
+    Column("lead_id", String(36), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),  # in_file | existing
+    Column("rule", String(40), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+)
+
+merges = Table(
+    "merges",
+    metadata,
+    Column("merge_id", String(36), primary_key=True),
+    Column("survivor_id", String(36), nullable=False, index=True),
+    Column("merged_id", String(36), nullable=False, index=True),
+    Column("rule", String(40), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("snapshot", JSON, nullable=False),  # survivor's fields before, for unmerge
+    Column("merged_at", DateTime(timezone=True), nullable=False),
+    Column("undone_at", DateTime(timezone=True)),
 )
 
 import_errors = Table(
     "import_errors",
     metadata,
-    Column("import_id", String(36), ForeignKey("imports.import_id"), primary_key=True),
-    Column("row_number", Integer, primary_key=True),
-    Column("column_name", String(200), primary_key=True),
+    Column("error_id", Integer, primary_key=True, autoincrement=True),
+    Column("import_id", String(36), ForeignKey("imports.import_id"), nullable=False),
+    Column("row_number", Integer, nullable=False),
+    Column("column_name", String(200), nullable=False),
     Column("value", Text),
     Column("reason", Text, nullable=False),
+    Index("ix_import_errors_import_row", "import_id", "row_number"),
+)
+
+suppressions = Table(
+    "suppressions",
+    metadata,
+    Column("kind", String(10), primary_key=True),  # email | domain
+    Column("value", String(320), primary_key=True),
+    Column("reason", String(300)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Erased people leave only a hash of their email/phone, so a later list cannot bring them back.
+erasures = Table(
+    "erasures",
+    metadata,
+    Column("hash", String(64), primary_key=True),
+    Column("erased_at", DateTime(timezone=True), nullable=False),
+)
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("lead_id", String(36), primary_key=True),
+    Column("deal_id", String(36), nullable=False),
+    Column("won_at", DateTime(timezone=True), nullable=False),
 )

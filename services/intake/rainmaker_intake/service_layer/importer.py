@@ -95,6 +95,7 @@ def run_import(session: Session, import_id: str) -> ImportCounts:
                     "phone": fields.get("phone"),
                     "attributes": attrs,
                     "created_at": now,
+                    "updated_at": now,
                 },
             )
             ingested.append(

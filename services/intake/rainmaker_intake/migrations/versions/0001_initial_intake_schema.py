@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 07:06:27.240593
+Create Date: 2026-11-22 07:14:47.837059
 """
 
 import sqlalchemy as sa
@@ -20,15 +20,67 @@ def upgrade() -> None:
         "contacts",
         sa.Column("lead_id", sa.String(length=36), nullable=False),
         sa.Column("email", sa.String(length=320), nullable=True),
+        sa.Column("phone", sa.String(length=40), nullable=True),
         sa.Column("first_name", sa.String(length=200), nullable=True),
         sa.Column("last_name", sa.String(length=200), nullable=True),
         sa.Column("company", sa.String(length=300), nullable=True),
+        sa.Column("company_key", sa.String(length=300), nullable=True),
         sa.Column("job_title", sa.String(length=300), nullable=True),
-        sa.Column("phone", sa.String(length=40), nullable=True),
+        sa.Column("industry", sa.String(length=200), nullable=True),
+        sa.Column("website_domain", sa.String(length=255), nullable=True),
+        sa.Column("street", sa.String(length=300), nullable=True),
+        sa.Column("city", sa.String(length=200), nullable=True),
+        sa.Column("region", sa.String(length=200), nullable=True),
+        sa.Column("postcode", sa.String(length=40), nullable=True),
+        sa.Column("country", sa.String(length=60), nullable=True),
+        sa.Column("employees", sa.Integer(), nullable=True),
+        sa.Column("notes", sa.Text(), nullable=True),
         sa.Column("attributes", sa.JSON(), nullable=False),
+        sa.Column("is_customer", sa.Boolean(), nullable=False),
+        sa.Column("bk_org", sa.String(length=120), nullable=True),
+        sa.Column("bk_place", sa.String(length=120), nullable=True),
+        sa.Column("merged_into", sa.String(length=36), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("lead_id"),
-        sa.UniqueConstraint("email"),
+    )
+    with op.batch_alter_table("contacts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_contacts_bk_org"), ["bk_org"], unique=False)
+        batch_op.create_index(batch_op.f("ix_contacts_bk_place"), ["bk_place"], unique=False)
+        batch_op.create_index(batch_op.f("ix_contacts_email"), ["email"], unique=False)
+        batch_op.create_index(batch_op.f("ix_contacts_merged_into"), ["merged_into"], unique=False)
+        batch_op.create_index(batch_op.f("ix_contacts_phone"), ["phone"], unique=False)
+
+    op.create_table(
+        "customers",
+        sa.Column("lead_id", sa.String(length=36), nullable=False),
+        sa.Column("deal_id", sa.String(length=36), nullable=False),
+        sa.Column("won_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("lead_id"),
+    )
+    op.create_table(
+        "dedup_decisions",
+        sa.Column("decision_id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("import_id", sa.String(length=36), nullable=True),
+        sa.Column("row_number", sa.Integer(), nullable=True),
+        sa.Column("lead_id", sa.String(length=36), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("rule", sa.String(length=40), nullable=False),
+        sa.Column("score", sa.Float(), nullable=False),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("decision_id"),
+    )
+    with op.batch_alter_table("dedup_decisions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_dedup_decisions_import_id"), ["import_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_dedup_decisions_lead_id"), ["lead_id"], unique=False)
+
+    op.create_table(
+        "erasures",
+        sa.Column("hash", sa.String(length=64), nullable=False),
+        sa.Column("erased_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("hash"),
     )
     op.create_table(
         "lists",
@@ -40,25 +92,60 @@ def upgrade() -> None:
         sa.Column("purchased_on", sa.Date(), nullable=True),
         sa.Column("licence_expires_on", sa.Date(), nullable=True),
         sa.Column("tags", sa.JSON(), nullable=False),
+        sa.Column("default_region", sa.String(length=2), nullable=True),
+        sa.Column("mapping", sa.JSON(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("list_id"),
+    )
+    op.create_table(
+        "merges",
+        sa.Column("merge_id", sa.String(length=36), nullable=False),
+        sa.Column("survivor_id", sa.String(length=36), nullable=False),
+        sa.Column("merged_id", sa.String(length=36), nullable=False),
+        sa.Column("rule", sa.String(length=40), nullable=False),
+        sa.Column("score", sa.Float(), nullable=False),
+        sa.Column("snapshot", sa.JSON(), nullable=False),
+        sa.Column("merged_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("undone_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("merge_id"),
+    )
+    with op.batch_alter_table("merges", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_merges_merged_id"), ["merged_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_merges_survivor_id"), ["survivor_id"], unique=False)
+
+    op.create_table(
+        "suppressions",
+        sa.Column("kind", sa.String(length=10), nullable=False),
+        sa.Column("value", sa.String(length=320), nullable=False),
+        sa.Column("reason", sa.String(length=300), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("kind", "value"),
     )
     op.create_table(
         "imports",
         sa.Column("import_id", sa.String(length=36), nullable=False),
         sa.Column("list_id", sa.String(length=36), nullable=False),
         sa.Column("file_path", sa.Text(), nullable=False),
+        sa.Column("file_name", sa.String(length=300), nullable=True),
         sa.Column("file_sha256", sa.String(length=64), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("encoding", sa.String(length=30), nullable=True),
+        sa.Column("delimiter", sa.String(length=5), nullable=True),
         sa.Column("rows_total", sa.Integer(), nullable=False),
         sa.Column("rows_done", sa.Integer(), nullable=False),
+        sa.Column("checkpoint_row", sa.Integer(), nullable=False),
         sa.Column("accepted", sa.Integer(), nullable=False),
         sa.Column("duplicates_in_file", sa.Integer(), nullable=False),
         sa.Column("duplicates_existing", sa.Integer(), nullable=False),
         sa.Column("suppressed", sa.Integer(), nullable=False),
         sa.Column("rejected", sa.Integer(), nullable=False),
+        sa.Column("invalid_emails", sa.Integer(), nullable=False),
+        sa.Column("invalid_phones", sa.Integer(), nullable=False),
+        sa.Column("existing_customers", sa.Integer(), nullable=False),
+        sa.Column("owned_by_source", sa.JSON(), nullable=False),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["list_id"],
@@ -66,14 +153,21 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("import_id"),
     )
+    with op.batch_alter_table("imports", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_imports_file_sha256"), ["file_sha256"], unique=False)
+        batch_op.create_index(batch_op.f("ix_imports_list_id"), ["list_id"], unique=False)
+
     op.create_table(
         "touches",
         sa.Column("touch_id", sa.String(length=36), nullable=False),
         sa.Column("lead_id", sa.String(length=36), nullable=False),
         sa.Column("source_type", sa.String(length=30), nullable=False),
         sa.Column("source_id", sa.String(length=200), nullable=False),
+        sa.Column("source_name", sa.String(length=300), nullable=True),
         sa.Column("import_id", sa.String(length=36), nullable=True),
         sa.Column("row_number", sa.Integer(), nullable=True),
+        sa.Column("original", sa.JSON(), nullable=True),
+        sa.Column("notes", sa.Text(), nullable=True),
         sa.Column("touched_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["lead_id"],
@@ -82,10 +176,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("touch_id"),
     )
     with op.batch_alter_table("touches", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_touches_import_id"), ["import_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_touches_lead_id"), ["lead_id"], unique=False)
 
     op.create_table(
         "import_errors",
+        sa.Column("error_id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("import_id", sa.String(length=36), nullable=False),
         sa.Column("row_number", sa.Integer(), nullable=False),
         sa.Column("column_name", sa.String(length=200), nullable=False),
@@ -95,7 +191,20 @@ def upgrade() -> None:
             ["import_id"],
             ["imports.import_id"],
         ),
-        sa.PrimaryKeyConstraint("import_id", "row_number", "column_name"),
+        sa.PrimaryKeyConstraint("error_id"),
+    )
+    with op.batch_alter_table("import_errors", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_import_errors_import_row", ["import_id", "row_number"], unique=False
+        )
+
+    op.create_table(
+        "bus_attempts",
+        sa.Column("queue", sa.String(length=200), nullable=False),
+        sa.Column("message_id", sa.String(length=64), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("queue", "message_id"),
     )
     op.create_table(
         "bus_inbox",
@@ -143,12 +252,41 @@ def downgrade() -> None:
 
     op.drop_table("bus_outbox")
     op.drop_table("bus_inbox")
+    op.drop_table("bus_attempts")
+    with op.batch_alter_table("import_errors", schema=None) as batch_op:
+        batch_op.drop_index("ix_import_errors_import_row")
+
     op.drop_table("import_errors")
     with op.batch_alter_table("touches", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_touches_lead_id"))
+        batch_op.drop_index(batch_op.f("ix_touches_import_id"))
 
     op.drop_table("touches")
+    with op.batch_alter_table("imports", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_imports_list_id"))
+        batch_op.drop_index(batch_op.f("ix_imports_file_sha256"))
+
     op.drop_table("imports")
+    op.drop_table("suppressions")
+    with op.batch_alter_table("merges", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_merges_survivor_id"))
+        batch_op.drop_index(batch_op.f("ix_merges_merged_id"))
+
+    op.drop_table("merges")
     op.drop_table("lists")
+    op.drop_table("erasures")
+    with op.batch_alter_table("dedup_decisions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_dedup_decisions_lead_id"))
+        batch_op.drop_index(batch_op.f("ix_dedup_decisions_import_id"))
+
+    op.drop_table("dedup_decisions")
+    op.drop_table("customers")
+    with op.batch_alter_table("contacts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_contacts_phone"))
+        batch_op.drop_index(batch_op.f("ix_contacts_merged_into"))
+        batch_op.drop_index(batch_op.f("ix_contacts_email"))
+        batch_op.drop_index(batch_op.f("ix_contacts_bk_place"))
+        batch_op.drop_index(batch_op.f("ix_contacts_bk_org"))
+
     op.drop_table("contacts")
     # ### end Alembic commands ###
