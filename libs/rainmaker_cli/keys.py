@@ -41,8 +41,14 @@ def list_keys() -> None:
     """List keys: key_id, role, am_id, label, created_at, revoked_at (tab-separated)."""
     for key in _store().list():
         revoked = key.revoked_at.isoformat() if key.revoked_at else "-"
-        fields = (key.key_id, key.role.value, key.am_id or "-", key.label or "-",
-                  key.created_at.isoformat(), revoked)
+        fields = (
+            key.key_id,
+            key.role.value,
+            key.am_id or "-",
+            key.label or "-",
+            key.created_at.isoformat(),
+            revoked,
+        )
         click.echo("\t".join(fields))
 
 

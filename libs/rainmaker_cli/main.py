@@ -3,6 +3,9 @@
 import click
 
 from rainmaker_cli import runtime
+from rainmaker_cli.bus_commands import dlq, topology
+from rainmaker_cli.demo import demo
+from rainmaker_cli.keys import keys
 from rainmaker_cli.services import SERVICES, bootstrap
 
 
@@ -16,22 +19,12 @@ def _mount() -> None:
     cli.add_command(runtime.consume)
     cli.add_command(runtime.relay)
     cli.add_command(runtime.revision)
-    from rainmaker_cli.keys import keys
-
     cli.add_command(keys)
-    try:
-        from rainmaker_cli.bus_commands import dlq, topology
-
-        cli.add_command(dlq)
-        cli.add_command(topology)
-    except ImportError:  # pragma: no cover - while the bus commands are being written
-        pass
+    cli.add_command(dlq)
+    cli.add_command(topology)
+    cli.add_command(demo)
     for name in SERVICES:
-        try:
-            groups = bootstrap(name).cli_groups()
-        except (ImportError, AttributeError):
-            continue
-        for group in groups:
+        for group in bootstrap(name).cli_groups():
             cli.add_command(group)
 
 
