@@ -1,0 +1,1 @@
+"""Local infrastructure tooling (private dev/test servers); no service imports this."""
