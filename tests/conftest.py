@@ -1,9 +1,11 @@
 """Suite-wide fixtures, and the fake-versus-real policy every test follows.
 
 Fake versus real
-- Unit tests drive the service layer with fakes: an in-memory unit of work and a recording
-  publisher behind the bus port. No pika, no sockets, no database server, no sleeps; swap
-  whole adapters, never monkeypatch deep internals.
+- Unit tests drive the service layer (handlers, commands, queries) directly, on a real SQLite
+  file in tmp_path (fast, and it catches SQL that a fake would hide); the outbox table is the
+  recording publisher (tests read the events a command staged from it). No broker, no
+  sockets, no sleeps; swap whole adapters (e.g. a KeyStore on a temp file), never
+  monkeypatch deep internals. Domain tests need no database at all.
 - Integration tests use the real thing: a real RabbitMQ node with a fresh vhost per test
   (`amqp_url`) and real databases (`database_url` runs a test on SQLite AND PostgreSQL,
   `pg_url` on PostgreSQL only). Asynchronous results are awaited with
