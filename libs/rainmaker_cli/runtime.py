@@ -18,6 +18,7 @@ def _configure_logging() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"
     )
+    logging.getLogger("pika").setLevel(logging.WARNING)  # its INFO is per-connection noise
 
 
 def _stop_on_signals(stop: Callable[[], None]) -> None:

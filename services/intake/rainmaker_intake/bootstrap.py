@@ -5,10 +5,11 @@ from pathlib import Path
 import click
 
 from rainmaker_bus import Consumer
+from rainmaker_bus.jobs import JobConsumer
 from rainmaker_contracts.topology import QUEUES_BY_NAME
 from rainmaker_db import Database
 from rainmaker_intake.config import Settings
-from rainmaker_intake.service_layer.handlers import EVENT_HANDLERS
+from rainmaker_intake.service_layer.handlers import EVENT_HANDLERS, JOB_HANDLERS
 
 SERVICE = "intake"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -20,9 +21,10 @@ def database() -> Database:
 
 def build_consumer(queue: str) -> Consumer:
     settings = Settings.from_env()
-    return Consumer(
-        Database(settings.database_url), settings.bus, QUEUES_BY_NAME[queue], EVENT_HANDLERS[queue]
-    )
+    db = Database(settings.database_url)
+    if queue in JOB_HANDLERS:
+        return JobConsumer(db, settings.bus, QUEUES_BY_NAME[queue], JOB_HANDLERS[queue])
+    return Consumer(db, settings.bus, QUEUES_BY_NAME[queue], EVENT_HANDLERS[queue])
 
 
 def cli_groups() -> list[click.Command]:

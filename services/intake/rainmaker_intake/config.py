@@ -6,6 +6,7 @@ from pathlib import Path
 
 from rainmaker_bus import BusSettings
 from rainmaker_db import database_url, var_dir
+from rainmaker_intake.adapters.reader import Limits
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,7 @@ class Settings:
     upload_dir: Path
     bus: BusSettings = field(default_factory=BusSettings)
     max_upload_bytes: int = 512 * 1024 * 1024
+    limits: Limits = field(default_factory=Limits)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -22,4 +24,9 @@ class Settings:
             upload_dir=Path(os.environ.get("INTAKE_UPLOAD_DIR", var_dir() / "uploads")),
             bus=BusSettings.from_env(),
             max_upload_bytes=int(os.environ.get("INTAKE_MAX_UPLOAD_BYTES", 512 * 1024 * 1024)),
+            limits=Limits(
+                max_rows=int(os.environ.get("INTAKE_MAX_ROWS", 1_000_000)),
+                max_columns=int(os.environ.get("INTAKE_MAX_COLUMNS", 200)),
+                max_field_length=int(os.environ.get("INTAKE_MAX_FIELD_LENGTH", 10_000)),
+            ),
         )

@@ -88,9 +88,6 @@ contacts = Table(
     Column("notes", Text),
     Column("attributes", JSON, nullable=False, default=dict),
     Column("is_customer", Boolean, nullable=False, default=False),
-    # Blocking keys for fuzzy matching: candidates are fetched by these, never by a scan.
-    Column("bk_org", String(120), index=True),
-    Column("bk_place", String(120), index=True),
     Column("merged_into", String(36), index=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
@@ -111,29 +108,22 @@ touches = Table(
     Column("touched_at", DateTime(timezone=True), nullable=False),
 )
 
+# Every duplicate decision: which row matched which lead, by what rule and score. The row's
+# own id (`merged_id`) and what it filled in on the survivor (`filled`) make it reversible.
 decisions = Table(
     "dedup_decisions",
     metadata,
     Column("decision_id", Integer, primary_key=True, autoincrement=True),
     Column("import_id", String(36), index=True),
     Column("row_number", Integer),
-    Column("lead_id", String(36), nullable=False, index=True),
+    Column("lead_id", String(36), nullable=False, index=True),  # the survivor
+    Column("merged_id", String(36), nullable=False, unique=True),
+    Column("touch_id", String(36), nullable=False),
     Column("kind", String(20), nullable=False),  # in_file | existing
     Column("rule", String(40), nullable=False),
     Column("score", Float, nullable=False),
+    Column("filled", JSON),  # fields that were blank on the survivor and this row filled
     Column("decided_at", DateTime(timezone=True), nullable=False),
-)
-
-merges = Table(
-    "merges",
-    metadata,
-    Column("merge_id", String(36), primary_key=True),
-    Column("survivor_id", String(36), nullable=False, index=True),
-    Column("merged_id", String(36), nullable=False, index=True),
-    Column("rule", String(40), nullable=False),
-    Column("score", Float, nullable=False),
-    Column("snapshot", JSON, nullable=False),  # survivor's fields before, for unmerge
-    Column("merged_at", DateTime(timezone=True), nullable=False),
     Column("undone_at", DateTime(timezone=True)),
 )
 
@@ -172,4 +162,13 @@ customers = Table(
     Column("lead_id", String(36), primary_key=True),
     Column("deal_id", String(36), nullable=False),
     Column("won_at", DateTime(timezone=True), nullable=False),
+)
+
+# Blocking keys (rainmaker_intake.domain.blocking) of every live contact, as 63-bit hashes:
+# the dedup of a new row fetches its candidates with one indexed lookup, never a scan.
+contact_keys = Table(
+    "contact_keys",
+    metadata,
+    Column("key_hash", BigInteger, nullable=False, index=True),
+    Column("lead_id", String(36), ForeignKey("contacts.lead_id"), nullable=False, index=True),
 )

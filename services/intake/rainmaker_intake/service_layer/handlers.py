@@ -1,24 +1,46 @@
 """The index of intake: what each of its queues reacts to."""
 
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from rainmaker_bus import Handler
+from rainmaker_bus.jobs import JobHandler
 from rainmaker_contracts import Envelope
-from rainmaker_intake.service_layer.importer import run_import
+from rainmaker_db import Database
+from rainmaker_intake.adapters.tables import contacts, customers
+from rainmaker_intake.service_layer.importer import note_failure, run_import
 
 
-def import_requested(session: Session, _env: Envelope, data: dict[str, Any]) -> None:
-    run_import(session, data["import_id"])
+def import_requested(db: Database, _env: Envelope, data: dict[str, Any]) -> None:
+    """A resumable job: commits chunk by chunk (see importer.py). A failure is shown on the
+    import (its `error`) and re-raised: the bus retries it, resuming after the checkpoint."""
+    try:
+        run_import(db, data["import_id"])
+    except Exception as exc:
+        note_failure(db, data["import_id"], f"{type(exc).__name__}: {exc}"[:2000])
+        raise
 
 
 def deal_closed(session: Session, _env: Envelope, data: dict[str, Any]) -> None:
-    """Won deals make their lead an existing customer (used by list-quality reports)."""
-    # Recorded by the intake issue's customer flag; nothing to do at skeleton depth.
+    """A won deal makes its lead an existing customer (list-quality reports count them)."""
+    if data["outcome"] != "won":
+        return
+    lead_id = data["lead_id"]
+    if session.execute(select(customers.c.lead_id).where(customers.c.lead_id == lead_id)).first():
+        return
+    closed_at: datetime = data["closed_at"]
+    session.execute(
+        insert(customers).values(lead_id=lead_id, deal_id=data["deal_id"], won_at=closed_at)
+    )
+    session.execute(update(contacts).where(contacts.c.lead_id == lead_id).values(is_customer=True))
 
 
-EVENT_HANDLERS: dict[str, dict[str, Handler]] = {
+JOB_HANDLERS: dict[str, dict[str, JobHandler]] = {
     "intake.imports": {"intake.import_requested": import_requested},
+}
+EVENT_HANDLERS: dict[str, dict[str, Handler]] = {
     "intake.events": {"deal.closed": deal_closed},
 }

@@ -1,18 +1,25 @@
-"""Commands and queries about lists and imports."""
+"""Commands and queries about lists, imports and leads (what the HTTP views call)."""
 
 import hashlib
-import shutil
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from rainmaker_bus import add_event
-from rainmaker_intake.adapters.tables import contacts, imports, lists, touches
+from rainmaker_intake.adapters.tables import (
+    contacts,
+    decisions,
+    import_errors,
+    imports,
+    lists,
+    touches,
+)
 from rainmaker_intake.domain.model import ImportStatus, NotFound
 
 PRODUCER = "intake"
@@ -29,6 +36,9 @@ class UploadList:
     purchased_on: date | None = None
     licence_expires_on: date | None = None
     tags: tuple[str, ...] = ()
+    default_region: str | None = None
+    mapping: dict[str, str] | None = field(default=None, hash=False)
+    file_name: str | None = None
 
 
 def store_upload(stream: IO[bytes], upload_dir: Path) -> tuple[Path, str]:
@@ -45,47 +55,47 @@ def store_upload(stream: IO[bytes], upload_dir: Path) -> tuple[Path, str]:
 
 def upload_list(
     session: Session, cmd: UploadList, path: Path, sha256: str, correlation_id: str | None
-) -> tuple[str, str]:
-    """Record the list and a queued import; the import job is an outbox message."""
-    # Same file for the same list (name + vendor): the first import answers, nothing new runs.
+) -> tuple[str, str, bool]:
+    """Record the list and a queued import job (an outbox message to intake's workers).
+
+    The same file (by content) for the same list (name + vendor) answers with the first
+    import and creates nothing: returns (list_id, import_id, created)."""
+    vendor_match = lists.c.vendor.is_(None) if cmd.vendor is None else lists.c.vendor == cmd.vendor
     prior = session.execute(
         select(imports.c.import_id, imports.c.list_id)
         .join(lists, lists.c.list_id == imports.c.list_id)
-        .where(
-            imports.c.file_sha256 == sha256,
-            lists.c.name == cmd.name,
-            lists.c.vendor.is_(None) if cmd.vendor is None else lists.c.vendor == cmd.vendor,
-        )
+        .where(imports.c.file_sha256 == sha256, lists.c.name == cmd.name, vendor_match)
     ).first()
     if prior is not None:
         path.unlink(missing_ok=True)
-        return prior.list_id, prior.import_id
+        return prior.list_id, prior.import_id, False
     list_id, import_id = str(uuid.uuid4()), str(uuid.uuid4())
     now = datetime.now(UTC)
     session.execute(
-        insert(lists),
-        {
-            "list_id": list_id,
-            "name": cmd.name,
-            "vendor": cmd.vendor,
-            "cost_minor": cmd.cost_minor,
-            "currency": cmd.currency,
-            "purchased_on": cmd.purchased_on,
-            "licence_expires_on": cmd.licence_expires_on,
-            "tags": list(cmd.tags),
-            "created_at": now,
-        },
+        insert(lists).values(
+            list_id=list_id,
+            name=cmd.name,
+            vendor=cmd.vendor,
+            cost_minor=cmd.cost_minor,
+            currency=cmd.currency,
+            purchased_on=cmd.purchased_on,
+            licence_expires_on=cmd.licence_expires_on,
+            tags=list(cmd.tags),
+            default_region=cmd.default_region,
+            mapping=cmd.mapping,
+            created_at=now,
+        )
     )
     session.execute(
-        insert(imports),
-        {
-            "import_id": import_id,
-            "list_id": list_id,
-            "file_path": str(path),
-            "file_sha256": sha256,
-            "status": ImportStatus.QUEUED,
-            "created_at": now,
-        },
+        insert(imports).values(
+            import_id=import_id,
+            list_id=list_id,
+            file_path=str(path),
+            file_name=cmd.file_name,
+            file_sha256=sha256,
+            status=ImportStatus.QUEUED,
+            created_at=now,
+        )
     )
     add_event(
         session,
@@ -94,19 +104,48 @@ def upload_list(
         producer=PRODUCER,
         correlation_id=correlation_id or import_id,
     )
-    return list_id, import_id
+    return list_id, import_id, True
 
 
-def get_import(session: Session, import_id: str) -> dict[str, Any]:
-    row = session.execute(select(imports).where(imports.c.import_id == import_id)).first()
-    if row is None:
-        raise NotFound(f"import {import_id} not found")
-    data = dict(row._mapping)
-    data.pop("file_path")
-    return data
+def page_lists(session: Session, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+    total = session.scalar(select(func.count()).select_from(lists)) or 0
+    rows = session.execute(
+        select(lists).order_by(lists.c.created_at.desc()).offset(offset).limit(limit)
+    )
+    out = []
+    for row in rows:
+        item = dict(row._mapping)
+        item["imports"] = [
+            dict(r._mapping)
+            for r in session.execute(
+                select(
+                    imports.c.import_id,
+                    imports.c.status,
+                    imports.c.rows_total,
+                    imports.c.accepted,
+                    imports.c.created_at,
+                ).where(imports.c.list_id == row.list_id)
+            )
+        ]
+        out.append(item)
+    return out, total
 
 
-def get_lead(session: Session, lead_id: str) -> dict[str, Any]:
+def page_list_leads(
+    session: Session, list_id: str, offset: int, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """The contacts a list touched, each with its touches and the dedup decisions on it."""
+    if session.execute(select(lists.c.list_id).where(lists.c.list_id == list_id)).first() is None:
+        raise NotFound(f"list {list_id} not found")
+    ids = select(touches.c.lead_id).where(touches.c.source_id == list_id).distinct().subquery()
+    total = session.scalar(select(func.count()).select_from(ids)) or 0
+    lead_ids = session.scalars(
+        select(ids.c.lead_id).order_by(ids.c.lead_id).offset(offset).limit(limit)
+    ).all()
+    return [lead_detail(session, lead_id) for lead_id in lead_ids], total
+
+
+def lead_detail(session: Session, lead_id: str) -> dict[str, Any]:
     row = session.execute(select(contacts).where(contacts.c.lead_id == lead_id)).first()
     if row is None:
         raise NotFound(f"lead {lead_id} not found")
@@ -117,8 +156,35 @@ def get_lead(session: Session, lead_id: str) -> dict[str, Any]:
             select(touches).where(touches.c.lead_id == lead_id).order_by(touches.c.touched_at)
         )
     ]
+    lead["decisions"] = [
+        dict(d._mapping)
+        for d in session.execute(
+            select(decisions)
+            .where(decisions.c.lead_id == lead_id)
+            .order_by(decisions.c.decision_id)
+        )
+    ]
     return lead
 
 
-def remove_upload(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+def ensure_import(session: Session, import_id: str) -> None:
+    found = session.execute(select(imports.c.import_id).where(imports.c.import_id == import_id))
+    if found.first() is None:
+        raise NotFound(f"import {import_id} not found")
+
+
+def error_rows(session: Session, import_id: str) -> Iterator[tuple[int, str, str, str]]:
+    """(row, column, value, reason) of an import, in file order, streamed."""
+    result = session.execute(
+        select(
+            import_errors.c.row_number,
+            import_errors.c.column_name,
+            import_errors.c.value,
+            import_errors.c.reason,
+        )
+        .where(import_errors.c.import_id == import_id)
+        .order_by(import_errors.c.row_number, import_errors.c.error_id)
+        .execution_options(yield_per=5000)
+    )
+    for row in result:
+        yield row.row_number, row.column_name, row.value or "", row.reason

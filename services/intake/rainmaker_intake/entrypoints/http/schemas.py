@@ -1,8 +1,15 @@
 """Request and response bodies of the intake API."""
 
-from marshmallow import Schema, fields, validate
+import json
+import re
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from rainmaker_contracts.common import TAG_PATTERN
+from rainmaker_intake.domain.contact import FIELDS
+
+REGION = validate.Regexp(r"^[A-Z]{2}$", error="an ISO 3166-1 alpha-2 code such as DE or GB")
 
 
 class ListUploadSchema(Schema):
@@ -17,6 +24,27 @@ class ListUploadSchema(Schema):
     tags = fields.String(
         load_default="", metadata={"description": "comma-separated tags, e.g. industry/software"}
     )
+    mapping = fields.String(
+        load_default=None,
+        metadata={"description": 'JSON {"<header>": "<field>"} overriding header detection'},
+    )
+    default_region = fields.String(load_default=None, validate=REGION)
+
+    @validates("tags")
+    def _tags(self, value: str, **_: Any) -> None:
+        parse_tags(value)
+
+    @validates("mapping")
+    def _mapping(self, value: str | None, **_: Any) -> None:
+        parse_mapping(value)
+
+
+class PreviewFormSchema(Schema):
+    mapping = fields.String(load_default=None)
+
+    @validates("mapping")
+    def _mapping(self, value: str | None, **_: Any) -> None:
+        parse_mapping(value)
 
 
 class ListFileSchema(Schema):
@@ -26,12 +54,31 @@ class ListFileSchema(Schema):
 class UploadAcceptedSchema(Schema):
     list_id = fields.String()
     import_id = fields.String()
+    created = fields.Boolean(metadata={"description": "false: this file was already imported"})
+
+
+class QualitySchema(Schema):
+    rows_new_to_us = fields.Integer()
+    rows_already_owned = fields.Integer()
+    owned_by_source = fields.Dict(keys=fields.String(), values=fields.Integer())
+    existing_customers = fields.Integer()
+    duplicates_in_file = fields.Integer()
+    invalid_emails = fields.Integer()
+    invalid_phones = fields.Integer()
+    suppressed = fields.Integer()
+    rejected = fields.Integer()
+    cost_minor = fields.Integer()
+    currency = fields.String()
+    cost_per_new_contact_minor = fields.Integer(allow_none=True)
 
 
 class ImportSchema(Schema):
     import_id = fields.String()
     list_id = fields.String()
-    status = fields.String()
+    file_name = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "queued | running | done | failed"})
+    encoding = fields.String(allow_none=True)
+    delimiter = fields.String(allow_none=True)
     rows_total = fields.Integer()
     rows_done = fields.Integer()
     accepted = fields.Integer()
@@ -41,36 +88,52 @@ class ImportSchema(Schema):
     rejected = fields.Integer()
     error = fields.String(allow_none=True)
     created_at = fields.DateTime()
+    started_at = fields.DateTime(allow_none=True)
     finished_at = fields.DateTime(allow_none=True)
+    quality = fields.Nested(QualitySchema)
 
 
-class TouchSchema(Schema):
-    touch_id = fields.String()
-    source_type = fields.String()
-    source_id = fields.String()
-    import_id = fields.String(allow_none=True)
-    row_number = fields.Integer(allow_none=True)
-    touched_at = fields.DateTime()
+class ImportBriefSchema(Schema):
+    import_id = fields.String()
+    status = fields.String()
+    rows_total = fields.Integer()
+    accepted = fields.Integer()
+    created_at = fields.DateTime()
 
 
-class LeadSchema(Schema):
-    lead_id = fields.String()
-    email = fields.String(allow_none=True)
-    first_name = fields.String(allow_none=True)
-    last_name = fields.String(allow_none=True)
-    company = fields.String(allow_none=True)
-    job_title = fields.String(allow_none=True)
-    phone = fields.String(allow_none=True)
-    attributes = fields.Dict()
-    touches = fields.List(fields.Nested(TouchSchema))
+class ListSchema(Schema):
+    list_id = fields.String()
+    name = fields.String()
+    vendor = fields.String(allow_none=True)
+    cost_minor = fields.Integer()
+    currency = fields.String()
+    purchased_on = fields.Date(allow_none=True)
+    licence_expires_on = fields.Date(allow_none=True)
+    tags = fields.List(fields.String())
+    default_region = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    imports = fields.List(fields.Nested(ImportBriefSchema))
 
 
 def parse_tags(raw: str) -> tuple[str, ...]:
     """Comma-separated tags; each must be `<namespace>/<path>`."""
-    import re
-
     tags = tuple(t.strip() for t in raw.split(",") if t.strip())
     bad = [t for t in tags if not re.match(TAG_PATTERN, t)]
     if bad:
-        raise ValueError(f"not a tag (namespace/path): {', '.join(bad)}")
+        raise ValidationError(f"not a tag (namespace/path): {', '.join(bad)}")
     return tags
+
+
+def parse_mapping(raw: str | None) -> dict[str, str] | None:
+    if not raw:
+        return None
+    try:
+        mapping = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(f"not JSON: {exc}") from None
+    if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
+        raise ValidationError('a JSON object {"<header>": "<field>"}')
+    unknown = sorted(v for v in mapping.values() if v not in FIELDS)
+    if unknown:
+        raise ValidationError(f"unknown fields {unknown}; known: {', '.join(FIELDS)}")
+    return {str(k): str(v) for k, v in mapping.items()}

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 07:14:47.837059
+Create Date: 2026-11-22 07:35:05.066557
 """
 
 import sqlalchemy as sa
@@ -37,16 +37,12 @@ def upgrade() -> None:
         sa.Column("notes", sa.Text(), nullable=True),
         sa.Column("attributes", sa.JSON(), nullable=False),
         sa.Column("is_customer", sa.Boolean(), nullable=False),
-        sa.Column("bk_org", sa.String(length=120), nullable=True),
-        sa.Column("bk_place", sa.String(length=120), nullable=True),
         sa.Column("merged_into", sa.String(length=36), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("lead_id"),
     )
     with op.batch_alter_table("contacts", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_contacts_bk_org"), ["bk_org"], unique=False)
-        batch_op.create_index(batch_op.f("ix_contacts_bk_place"), ["bk_place"], unique=False)
         batch_op.create_index(batch_op.f("ix_contacts_email"), ["email"], unique=False)
         batch_op.create_index(batch_op.f("ix_contacts_merged_into"), ["merged_into"], unique=False)
         batch_op.create_index(batch_op.f("ix_contacts_phone"), ["phone"], unique=False)
@@ -64,11 +60,16 @@ def upgrade() -> None:
         sa.Column("import_id", sa.String(length=36), nullable=True),
         sa.Column("row_number", sa.Integer(), nullable=True),
         sa.Column("lead_id", sa.String(length=36), nullable=False),
+        sa.Column("merged_id", sa.String(length=36), nullable=False),
+        sa.Column("touch_id", sa.String(length=36), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("rule", sa.String(length=40), nullable=False),
         sa.Column("score", sa.Float(), nullable=False),
+        sa.Column("filled", sa.JSON(), nullable=True),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("undone_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("decision_id"),
+        sa.UniqueConstraint("merged_id"),
     )
     with op.batch_alter_table("dedup_decisions", schema=None) as batch_op:
         batch_op.create_index(
@@ -98,22 +99,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("list_id"),
     )
     op.create_table(
-        "merges",
-        sa.Column("merge_id", sa.String(length=36), nullable=False),
-        sa.Column("survivor_id", sa.String(length=36), nullable=False),
-        sa.Column("merged_id", sa.String(length=36), nullable=False),
-        sa.Column("rule", sa.String(length=40), nullable=False),
-        sa.Column("score", sa.Float(), nullable=False),
-        sa.Column("snapshot", sa.JSON(), nullable=False),
-        sa.Column("merged_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("undone_at", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("merge_id"),
-    )
-    with op.batch_alter_table("merges", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_merges_merged_id"), ["merged_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_merges_survivor_id"), ["survivor_id"], unique=False)
-
-    op.create_table(
         "suppressions",
         sa.Column("kind", sa.String(length=10), nullable=False),
         sa.Column("value", sa.String(length=320), nullable=False),
@@ -121,6 +106,19 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("kind", "value"),
     )
+    op.create_table(
+        "contact_keys",
+        sa.Column("key_hash", sa.BigInteger(), nullable=False),
+        sa.Column("lead_id", sa.String(length=36), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["lead_id"],
+            ["contacts.lead_id"],
+        ),
+    )
+    with op.batch_alter_table("contact_keys", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_contact_keys_key_hash"), ["key_hash"], unique=False)
+        batch_op.create_index(batch_op.f("ix_contact_keys_lead_id"), ["lead_id"], unique=False)
+
     op.create_table(
         "imports",
         sa.Column("import_id", sa.String(length=36), nullable=False),
@@ -267,12 +265,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_imports_file_sha256"))
 
     op.drop_table("imports")
-    op.drop_table("suppressions")
-    with op.batch_alter_table("merges", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_merges_survivor_id"))
-        batch_op.drop_index(batch_op.f("ix_merges_merged_id"))
+    with op.batch_alter_table("contact_keys", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_contact_keys_lead_id"))
+        batch_op.drop_index(batch_op.f("ix_contact_keys_key_hash"))
 
-    op.drop_table("merges")
+    op.drop_table("contact_keys")
+    op.drop_table("suppressions")
     op.drop_table("lists")
     op.drop_table("erasures")
     with op.batch_alter_table("dedup_decisions", schema=None) as batch_op:
@@ -285,8 +283,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_contacts_phone"))
         batch_op.drop_index(batch_op.f("ix_contacts_merged_into"))
         batch_op.drop_index(batch_op.f("ix_contacts_email"))
-        batch_op.drop_index(batch_op.f("ix_contacts_bk_place"))
-        batch_op.drop_index(batch_op.f("ix_contacts_bk_org"))
 
     op.drop_table("contacts")
     # ### end Alembic commands ###

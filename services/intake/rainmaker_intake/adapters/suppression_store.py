@@ -1,0 +1,58 @@
+"""Who must never enter: suppressed emails and domains, and the hashes of erased people."""
+
+import hashlib
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rainmaker_intake.adapters.tables import erasures, suppressions
+from rainmaker_intake.domain.contact import NormalisedContact
+
+
+def erasure_hashes(contact: NormalisedContact) -> list[str]:
+    """What an erased person leaves behind: hashes of their email and phone only."""
+    out = []
+    if contact.email:
+        out.append(hashlib.sha256(f"email:{contact.email}".encode()).hexdigest())
+    if contact.phone:
+        out.append(hashlib.sha256(f"phone:{contact.phone}".encode()).hexdigest())
+    return out
+
+
+def _domain(email: str | None) -> str | None:
+    return email.rsplit("@", 1)[1] if email and "@" in email else None
+
+
+def blocked(session: Session, batch: Sequence[NormalisedContact]) -> list[str | None]:
+    """Per contact: why it may not enter ('suppressed email', ...) or None."""
+    emails = {c.email for c in batch if c.email}
+    domains = {d for c in batch for d in (_domain(c.email), c.website_domain) if d}
+    hashes = {h for c in batch for h in erasure_hashes(c)}
+    sup_emails: set[str] = set()
+    sup_domains: set[str] = set()
+    if emails or domains:
+        rows = session.execute(
+            select(suppressions.c.kind, suppressions.c.value).where(
+                ((suppressions.c.kind == "email") & suppressions.c.value.in_(emails))
+                | ((suppressions.c.kind == "domain") & suppressions.c.value.in_(domains))
+            )
+        )
+        for kind, value in rows:
+            (sup_emails if kind == "email" else sup_domains).add(value)
+    erased = (
+        set(session.scalars(select(erasures.c.hash).where(erasures.c.hash.in_(hashes))))
+        if hashes
+        else set()
+    )
+    reasons: list[str | None] = []
+    for c in batch:
+        if c.email in sup_emails:
+            reasons.append("suppressed email")
+        elif {_domain(c.email), c.website_domain} & sup_domains:
+            reasons.append("suppressed domain")
+        elif erased.intersection(erasure_hashes(c)):
+            reasons.append("erased person")
+        else:
+            reasons.append(None)
+    return reasons

@@ -1,0 +1,57 @@
+"""Blocking keys: a contact is compared only with contacts sharing at least one key.
+
+Keys are plain strings, so the database can store them beside each contact and answer
+"who shares any of these keys" with one indexed query (see `dedup.CandidateSource`).
+
+- `e:<email>` the normalised e-mail address;
+- `p:<phone>` the E.164 phone number;
+- `o:<org>:<name key>` for each of the folded company name, the web domain and the e-mail
+  domain of a company address, crossed with a sound-alike key of each name part (so a typo
+  in one part, a swapped first/last name or a nickname still share a key);
+- `a:<postcode or city>:<name key>` the same name keys within a postcode (or city).
+"""
+
+from functools import lru_cache
+
+from rainmaker_intake.domain.contact import NormalisedContact
+from rainmaker_intake.domain.similarity import Profile, profile
+
+_SILENT = str.maketrans("", "", "aeiouyhw")
+
+
+@lru_cache(maxsize=1 << 16)
+def name_key(part: str) -> str:
+    """First letter and the next two consonant sounds: smith, smyth and smiht give 'smt'."""
+    if not part:
+        return ""
+    if not part.isascii():
+        return part[:2]
+    rest = part[1:].translate(_SILENT)
+    out = part[0]
+    for ch in rest:
+        if ch != out[-1]:
+            out += ch
+            if len(out) == 3:
+                break
+    return out
+
+
+def profile_keys(p: Profile) -> set[str]:
+    keys: set[str] = set()
+    if p.email:
+        keys.add("e:" + p.email)
+    if p.phone:
+        keys.add("p:" + p.phone)
+    names = {k for k in (name_key(p.first), name_key(p.formal), name_key(p.last)) if k}
+    orgs = {o for o in (p.company, p.domain, p.email_domain) if o}
+    place = p.postcode or p.city
+    for n in names:
+        keys.update(f"o:{o}:{n}" for o in orgs)
+        if place:
+            keys.add(f"a:{place}:{n}")
+    return keys
+
+
+def block_keys(c: NormalisedContact) -> set[str]:
+    """The blocking keys of a contact (stable strings: safe to store)."""
+    return profile_keys(profile(c))

@@ -1,0 +1,134 @@
+"""De-duplication of contacts: rules, blocking, and an in-memory index for one file.
+
+Rules, strongest first; every decision carries its rule and score for the audit trail:
+
+- ``email``: the same normalised address (1.0); a role mailbox (info@, office@...) also
+  needs the names to agree, as colleagues share it.
+- ``phone+name``: the same E.164 number and a similar person name.
+- ``name+company``: a similar person name at the same company (folded name within
+  `company_threshold`, or the same web or e-mail domain).
+- ``name+address``: a similar name, the same postcode (else city) and house number, and a
+  similar street.
+
+Two different addresses at different domains are two people unless phone and name agree;
+at one domain they are colleagues unless a mailbox fits the other's name (j.smith /
+john.smith). A person name needs first and last name. Precision comes first: a wrong merge
+hides a person, a missed one costs a second touch.
+
+Name scorer (measured: ``python -m bench.dedup --compare-scorers``; figures in its output
+and in bench/results/dedup.json): ``jaro_winkler_capped`` compares first~first and
+last~last (or swapped, or nickname-folded), the weaker part deciding, with Jaro-Winkler
+(tolerant of typos, better than Levenshtein/OSA on short names: "Kaie"/"Katie") but 0 past a
+typo's reach (OSA > 1 edit for names up to 4 letters, > 2 beyond), which stops
+Jaro-Winkler's prefix bonus from joining "Hans"/"Hanna" or "Mary Wood"/"Gary Hood" that
+share a switchboard. Plain Jaro-Winkler loses precision on those; OSA similarity loses
+recall on short names; token_sort_ratio and WRatio on the whole name lose both (WRatio's
+partial matching is the worst). splink / recordlinkage (Fellegi-Sunter weights learned
+with EM) were not added: these rules meet the targets with room, and a probabilistic model
+would need its own training data and audit story for each merge.
+"""
+
+from collections.abc import Iterable
+from typing import Protocol
+
+from rainmaker_intake.domain.blocking import profile_keys
+from rainmaker_intake.domain.contact import NormalisedContact
+from rainmaker_intake.domain.dedup_rules import DEFAULT, Decision, DedupConfig, decide
+from rainmaker_intake.domain.similarity import Profile, profile
+
+__all__ = [
+    "DEFAULT", "CandidateSource", "Decision", "DedupConfig", "DedupIndex", "best_match",
+    "decide", "match",
+]  # fmt: skip
+Match = tuple[str, Decision]  # (id of the contact matched, why)
+
+
+class CandidateSource(Protocol):
+    """Existing contacts sharing a blocking key (the database side, wired by the service):
+    store `blocking.block_keys(contact)` beside each contact, answer with one indexed query."""
+
+    def candidates(self, keys: set[str]) -> Iterable[tuple[str, NormalisedContact]]: ...
+
+
+def match(
+    a: NormalisedContact, b: NormalisedContact, config: DedupConfig = DEFAULT
+) -> Decision | None:
+    """Are `a` and `b` the same person? The deciding rule and its score, or None."""
+    return decide(profile(a), profile(b), config)
+
+
+def best_match(
+    contact: NormalisedContact, source: CandidateSource, config: DedupConfig = DEFAULT
+) -> Match | None:
+    """The best-scoring candidate from `source` that `contact` duplicates (ties: first seen)."""
+    p = profile(contact)
+    best: Match | None = None
+    for other_id, other in source.candidates(profile_keys(p)):
+        decision = decide(p, profile(other), config)
+        if decision and (best is None or decision.score > best[1].score):
+            best = (other_id, decision)
+    return best
+
+
+class DedupIndex:
+    """The contacts of one import in memory, for within-file dedup: key -> contacts.
+
+    Keys are held as their hashes and profiles as packed strings (a million contacts fit in
+    a few hundred MB). One id may hold several profiles (the sightings of one person), so a
+    third sighting can match the second one's e-mail address.
+    """
+
+    def __init__(self, config: DedupConfig = DEFAULT) -> None:
+        self.config = config
+        self._blocks: dict[int, int | list[int]] = {}
+        self._ids: list[str] = []
+        self._packed: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+    def add(self, contact_id: str, contact: NormalisedContact) -> None:
+        """Index `contact` as (another sighting of) `contact_id`."""
+        p = profile(contact)
+        self._add(contact_id, p, profile_keys(p))
+
+    def find(self, contact: NormalisedContact) -> Match | None:
+        p = profile(contact)
+        return self._find(p, profile_keys(p))
+
+    def find_or_add(self, contact_id: str, contact: NormalisedContact) -> Match | None:
+        """Match `contact`; a new person is indexed as `contact_id`, a repeat under its match."""
+        p = profile(contact)
+        keys = profile_keys(p)
+        found = self._find(p, keys)
+        self._add(found[0] if found else contact_id, p, keys)
+        return found
+
+    def _add(self, contact_id: str, p: Profile, keys: set[str]) -> None:
+        slot = len(self._packed)
+        self._ids.append(contact_id)
+        self._packed.append("\x1f".join(p))
+        for key in keys:
+            h = hash(key)
+            held = self._blocks.get(h)
+            if held is None:
+                self._blocks[h] = slot
+            elif isinstance(held, int):
+                self._blocks[h] = [held, slot]
+            else:
+                held.append(slot)
+
+    def _find(self, p: Profile, keys: set[str]) -> Match | None:
+        slots: set[int] = set()
+        for key in keys:
+            held = self._blocks.get(hash(key))
+            if isinstance(held, int):
+                slots.add(held)
+            elif held is not None:
+                slots.update(held[-self.config.max_block :])
+        best: tuple[int, Decision] | None = None
+        for slot in sorted(slots):
+            decision = decide(p, Profile(*self._packed[slot].split("\x1f")), self.config)
+            if decision and (best is None or decision.score > best[1].score):
+                best = (slot, decision)
+        return (self._ids[best[0]], best[1]) if best else None

@@ -1,0 +1,257 @@
+"""Ingest a batch of normalised sightings from one source: suppress, de-duplicate, store, announce.
+
+Shared by list imports (one chunk at a time) and referrals. For each sighting, in order:
+  1. suppressed email/domain or an erased person → counted, never stored;
+  2. the same person earlier in this file (`file_index`) → a touch on that lead;
+  3. an existing contact (candidates by blocking key from the database) → a touch on it,
+     and its blank fields filled from the row (never overwriting);
+  4. else a new contact.
+Every duplicate decision is recorded with its rule and score. Events go to the outbox in the
+caller's transaction: `leads.ingested` for new leads, `leads.touched` for touches.
+"""
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from rainmaker_bus import add_events
+from rainmaker_contracts.intake import MAX_LEADS_PER_MESSAGE
+from rainmaker_intake.adapters import contact_store as store
+from rainmaker_intake.adapters.suppression_store import blocked
+from rainmaker_intake.adapters.tables import contact_keys, customers, decisions, touches
+from rainmaker_intake.domain.blocking import block_keys
+from rainmaker_intake.domain.contact import NormalisedContact
+from rainmaker_intake.domain.dedup import DedupIndex
+
+PRODUCER = "intake"
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    type: str
+    id: str
+    name: str | None = None
+
+    def wire(self) -> dict[str, Any]:
+        return {"type": self.type, "id": self.id, "name": self.name}
+
+
+@dataclass
+class Sighting:
+    contact: NormalisedContact
+    original: dict[str, str] = field(default_factory=dict)
+    notes: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass
+class Outcome:
+    accepted: int = 0
+    duplicates_in_file: int = 0
+    duplicates_existing: int = 0
+    suppressed: int = 0
+    existing_customers: int = 0
+    owned_by_source: Counter[str] = field(default_factory=Counter)
+    lead_ids: list[str | None] = field(default_factory=list)  # per sighting; None: suppressed
+    kinds: list[str] = field(default_factory=list)  # per sighting: new|in_file|existing|suppressed
+
+
+def ingest(
+    session: Session,
+    sightings: list[Sighting],
+    source: SourceRef,
+    *,
+    now: datetime,
+    import_id: str | None = None,
+    file_index: DedupIndex | None = None,
+) -> Outcome:
+    out = Outcome()
+    reasons = blocked(session, [s.contact for s in sightings])
+    keys = [block_keys(s.contact) for s in sightings]
+    wanted = (k for ks, r in zip(keys, reasons, strict=True) if not r for k in ks)
+    existing = store.DbCandidates(session).fetch(wanted)
+    db_index = DedupIndex()
+    for lead_id, contact in existing.items():
+        db_index.add(lead_id, contact)
+    file_index = file_index if file_index is not None else DedupIndex()
+    new: list[tuple[str, NormalisedContact, set[str]]] = []
+    new_by_id: dict[str, NormalisedContact] = {}
+    touch_rows: list[dict[str, Any]] = []
+    decision_rows: list[dict[str, Any]] = []
+    ingested: list[dict[str, Any]] = []
+    touched: list[dict[str, Any]] = []
+    matched_existing: list[str] = []
+
+    for sighting, why, row_keys in zip(sightings, reasons, keys, strict=True):
+        contact = sighting.contact
+        if why:
+            out.suppressed += 1
+            out.lead_ids.append(None)
+            out.kinds.append("suppressed")
+            continue
+        kind, found = "in_file", file_index.find(contact)
+        if found is None:
+            kind, found = "existing", db_index.find(contact)
+        touch_id = str(uuid.uuid4())
+        if found is None:
+            lead_id = str(uuid.uuid4())
+            new.append((lead_id, contact, row_keys))
+            new_by_id[lead_id] = contact
+            out.accepted += 1
+            ingested.append(_wire_lead(lead_id, contact, sighting, source, now))
+        else:
+            lead_id, decision = found
+            filled: dict[str, Any] = {}
+            current = new_by_id.get(lead_id) or existing.get(lead_id)
+            if current is not None and lead_id not in new_by_id:
+                filled = _fill(session, lead_id, current, contact, now)
+            decision_rows.append(
+                {
+                    "import_id": import_id,
+                    "row_number": contact.row_number,
+                    "lead_id": lead_id,
+                    "merged_id": str(uuid.uuid4()),
+                    "touch_id": touch_id,
+                    "kind": kind,
+                    "rule": decision.rule,
+                    "score": decision.score,
+                    "filled": filled or None,
+                    "decided_at": now,
+                }
+            )
+            if kind == "in_file":
+                out.duplicates_in_file += 1
+            else:
+                out.duplicates_existing += 1
+                matched_existing.append(lead_id)
+            touched.append(
+                {
+                    "touch_id": touch_id,
+                    "lead_id": lead_id,
+                    "source": source.wire(),
+                    "touched_at": now.isoformat(),
+                }
+            )
+        file_index.add(lead_id, contact)
+        out.lead_ids.append(lead_id)
+        out.kinds.append("new" if found is None else kind)
+        touch_rows.append(
+            {
+                "touch_id": touch_id,
+                "lead_id": lead_id,
+                "source_type": source.type,
+                "source_id": source.id,
+                "source_name": source.name,
+                "import_id": import_id,
+                "row_number": contact.row_number or None,
+                "original": sighting.original or None,
+                "notes": sighting.notes,
+                "touched_at": now,
+            }
+        )
+
+    store.insert_contacts(session, new, now)
+    if touch_rows:
+        session.execute(insert(touches), touch_rows)
+    if decision_rows:
+        session.execute(insert(decisions), decision_rows)
+    _count_owned(session, matched_existing, out)
+    _announce(session, ingested, touched, import_id)
+    return out
+
+
+def _fill(
+    session: Session,
+    lead_id: str,
+    current: NormalisedContact,
+    seen: NormalisedContact,
+    now: datetime,
+) -> dict[str, Any]:
+    """Fill the survivor's blanks from the row; returns what was filled (for an unmerge)."""
+    before = block_keys(current)
+    changes = store.fill_blanks(session, lead_id, current, seen, now)
+    added = {store.key_hash(k) for k in block_keys(current) - before} if changes else set()
+    if added:
+        session.execute(insert(contact_keys), [{"key_hash": h, "lead_id": lead_id} for h in added])
+    return changes
+
+
+def _count_owned(session: Session, lead_ids: list[str], out: Outcome) -> None:
+    """Rows we already owned: by the source that first brought each in, and customers."""
+    if not lead_ids:
+        return
+    ids = sorted(set(lead_ids))
+    first = (
+        select(touches.c.lead_id, func.min(touches.c.touched_at).label("first_at"))
+        .where(touches.c.lead_id.in_(ids))
+        .group_by(touches.c.lead_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(touches.c.lead_id, touches.c.source_type, touches.c.source_id).join(
+            first,
+            (first.c.lead_id == touches.c.lead_id) & (first.c.first_at == touches.c.touched_at),
+        )
+    )
+    source_of = {r.lead_id: f"{r.source_type}:{r.source_id}" for r in rows}
+    for lead_id in lead_ids:
+        out.owned_by_source[source_of.get(lead_id, "unknown")] += 1
+    customer_ids = set(
+        session.scalars(select(customers.c.lead_id).where(customers.c.lead_id.in_(ids)))
+    )
+    out.existing_customers += sum(1 for lead_id in lead_ids if lead_id in customer_ids)
+
+
+def _wire_lead(
+    lead_id: str, c: NormalisedContact, sighting: Sighting, source: SourceRef, now: datetime
+) -> dict[str, Any]:
+    return {
+        "lead_id": lead_id,
+        "source": source.wire(),
+        "touched_at": now.isoformat(),
+        "email": c.email,
+        "phone": c.phone,
+        "first_name": c.first_name,
+        "last_name": c.last_name,
+        "company": c.company,
+        "job_title": c.job_title,
+        "industry": c.industry,
+        "website_domain": c.website_domain,
+        "city": c.city,
+        "region": c.region,
+        "country": c.country,
+        "postcode": c.postcode,
+        "employees": c.employees,
+        "notes": sighting.notes or c.notes,
+        "attributes": c.attributes,
+        "tags": list(sighting.tags),
+    }
+
+
+def _announce(
+    session: Session,
+    ingested: list[dict[str, Any]],
+    touched: list[dict[str, Any]],
+    import_id: str | None,
+) -> None:
+    for start in range(0, len(ingested), MAX_LEADS_PER_MESSAGE):
+        add_events(
+            session,
+            "leads.ingested",
+            [{"import_id": import_id, "leads": ingested[start : start + MAX_LEADS_PER_MESSAGE]}],
+            producer=PRODUCER,
+            correlation_id=import_id,
+        )
+    for start in range(0, len(touched), MAX_LEADS_PER_MESSAGE):
+        add_events(
+            session,
+            "leads.touched",
+            [{"touches": touched[start : start + MAX_LEADS_PER_MESSAGE]}],
+            producer=PRODUCER,
+            correlation_id=import_id,
+        )

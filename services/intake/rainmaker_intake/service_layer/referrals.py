@@ -1,0 +1,65 @@
+"""Referral leads: one or many people, each with a referrer, notes and stated interests.
+
+They pass the same normalisation, suppression and de-duplication as list rows; the source is
+`referral` (or `event` when an event referred them) with the referrer as its id, so referrers
+are first-class sources in the ROI reports.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from rainmaker_intake.domain.contact import FIELDS, RawRow, RowError
+from rainmaker_intake.domain.normalise import normalise
+from rainmaker_intake.service_layer.ingest import Sighting, SourceRef, ingest
+
+
+@dataclass(frozen=True)
+class ReferralResult:
+    index: int
+    lead_id: str | None = None
+    status: str = "rejected"  # new | duplicate | suppressed | rejected
+    errors: tuple[RowError, ...] = ()
+
+
+def referrer_source(referrer: dict[str, Any]) -> SourceRef:
+    kind = "event" if referrer["type"] == "event" else "referral"
+    ref_id = referrer.get("id") or "name:" + re.sub(r"\W+", "-", referrer["name"].lower()).strip(
+        "-"
+    )
+    label = f"{referrer['type']}: {referrer.get('name') or ref_id}"
+    return SourceRef(kind, f"{referrer['type']}/{ref_id}" if kind == "referral" else ref_id, label)
+
+
+def add_referrals(
+    session: Session,
+    items: list[dict[str, Any]],
+    default_region: str | None,
+    correlation_id: str | None,
+) -> list[ReferralResult]:
+    results: dict[int, ReferralResult] = {}
+    by_source: dict[SourceRef, list[tuple[int, Sighting]]] = {}
+    for index, item in enumerate(items):
+        values = {f: str(item[f]) for f in FIELDS if item.get(f) not in (None, "")}
+        contact, errors = normalise(RawRow(index + 1, values), default_region=default_region)
+        if contact is None:
+            results[index] = ReferralResult(index, errors=tuple(errors))
+            continue
+        contact.row_number = 0  # referrals have no file row
+        sighting = Sighting(
+            contact,
+            original=values,
+            notes=item.get("notes"),
+            tags=tuple(item.get("interests") or ()),
+        )
+        by_source.setdefault(referrer_source(item["referrer"]), []).append((index, sighting))
+    now = datetime.now(UTC)
+    for source, batch in by_source.items():
+        out = ingest(session, [s for _, s in batch], source, now=now, import_id=None)
+        for (index, _), lead_id, kind in zip(batch, out.lead_ids, out.kinds, strict=True):
+            status = kind if kind in ("new", "suppressed") else "duplicate"
+            results[index] = ReferralResult(index, lead_id, status)
+    return [results[i] for i in range(len(items))]

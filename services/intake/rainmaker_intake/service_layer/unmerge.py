@@ -1,0 +1,99 @@
+"""Undo a de-duplication decision: the row becomes its own contact again, with its touch, and
+the survivor gives back the blanks that row had filled (where nobody changed them since)."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from rainmaker_bus import add_event, add_events
+from rainmaker_intake.adapters import contact_store as store
+from rainmaker_intake.adapters.tables import contacts, decisions, touches
+from rainmaker_intake.domain.blocking import block_keys
+from rainmaker_intake.domain.contact import FIELDS, RawRow
+from rainmaker_intake.domain.model import NotFound
+from rainmaker_intake.domain.normalise import normalise
+from rainmaker_intake.service_layer.ingest import Sighting, SourceRef, _wire_lead
+
+PRODUCER = "intake"
+
+
+class NothingToUnmerge(ValueError):
+    """The decision does not exist on this lead, or was already undone."""
+
+
+def decisions_of(session: Session, lead_id: str) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(decisions).where(decisions.c.lead_id == lead_id).order_by(decisions.c.decision_id)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def unmerge(session: Session, lead_id: str, decision_id: int) -> str:
+    """Returns the restored lead's id."""
+    d = session.execute(
+        select(decisions).where(
+            decisions.c.decision_id == decision_id, decisions.c.lead_id == lead_id
+        )
+    ).first()
+    if d is None:
+        raise NotFound(f"lead {lead_id} has no de-duplication decision {decision_id}")
+    if d.undone_at is not None:
+        raise NothingToUnmerge(f"decision {decision_id} was already undone at {d.undone_at}")
+    touch = session.execute(select(touches).where(touches.c.touch_id == d.touch_id)).one()
+    original: dict[str, str] = touch.original or {}
+    values = {k: v for k, v in original.items() if k in FIELDS}
+    extra = {k: v for k, v in original.items() if k not in FIELDS}
+    contact, _ = normalise(RawRow(d.row_number or 0, values, extra), default_region=None)
+    if contact is None:
+        raise NothingToUnmerge(f"the row behind decision {decision_id} is no longer a contact")
+    now = datetime.now(UTC)
+    store.insert_contacts(session, [(d.merged_id, contact, block_keys(contact))], now)
+    session.execute(
+        update(touches).where(touches.c.touch_id == d.touch_id).values(lead_id=d.merged_id)
+    )
+    for name, value in (d.filled or {}).items():
+        if name in store.CONTACT_FIELDS and name != "attributes":
+            session.execute(
+                update(contacts)
+                .where(contacts.c.lead_id == lead_id, contacts.c[name] == value)
+                .values(**{name: None})
+            )
+    session.execute(
+        update(decisions).where(decisions.c.decision_id == decision_id).values(undone_at=now)
+    )
+    source = SourceRef(touch.source_type, touch.source_id, touch.source_name)
+    add_events(
+        session,
+        "leads.ingested",
+        [
+            {
+                "import_id": touch.import_id,
+                "leads": [
+                    _wire_lead(
+                        d.merged_id, contact, Sighting(contact, notes=touch.notes), source, now
+                    )
+                ],
+            }
+        ],
+        producer=PRODUCER,
+    )
+    add_event(
+        session,
+        "leads.merged",
+        {
+            "merges": [
+                {
+                    "merge_id": str(decision_id),
+                    "survivor_id": lead_id,
+                    "merged_id": d.merged_id,
+                    "rule": d.rule,
+                    "score": d.score,
+                    "undone": True,
+                }
+            ]
+        },
+        producer=PRODUCER,
+    )
+    return str(d.merged_id)
