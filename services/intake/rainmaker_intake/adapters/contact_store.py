@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from rainmaker_intake.adapters.tables import contact_keys, contacts, touches
+from rainmaker_intake.adapters.tables import contact_keys, contacts
 from rainmaker_intake.domain.contact import NormalisedContact
 
 # Columns shared by NormalisedContact and the contacts table.
@@ -114,15 +114,3 @@ def fill_blanks(
             setattr(current, name, value)
     return changes
 
-
-def touched_by_import(session: Session, import_id: str) -> Iterable[tuple[str, NormalisedContact]]:
-    """The contacts an import already reached (to rebuild its in-file index on resume)."""
-    rows = session.execute(
-        select(contacts.c.lead_id, *_COLUMNS).where(
-            contacts.c.lead_id.in_(
-                select(touches.c.lead_id).where(touches.c.import_id == import_id).distinct()
-            )
-        )
-    )
-    for row in rows:
-        yield row.lead_id, to_contact(row)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from rainmaker_intake.adapters.tables import erasures, suppressions
 from rainmaker_intake.domain.contact import NormalisedContact
+from rainmaker_intake.domain.web import registrable_domain
 
 
 def erasure_hashes(contact: NormalisedContact) -> list[str]:
@@ -21,7 +22,11 @@ def erasure_hashes(contact: NormalisedContact) -> list[str]:
 
 
 def _domain(email: str | None) -> str | None:
-    return email.rsplit("@", 1)[1] if email and "@" in email else None
+    """The registrable domain of a mailbox: fay@eu.corp.com is covered by corp.com."""
+    if not email or "@" not in email:
+        return None
+    host = email.rsplit("@", 1)[1]
+    return registrable_domain(host) or host
 
 
 def blocked(session: Session, batch: Sequence[NormalisedContact]) -> list[str | None]:

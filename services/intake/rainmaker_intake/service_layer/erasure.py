@@ -1,7 +1,9 @@
 """Erasure (right to be forgotten): the person's data leaves intake; a hash stays behind so
 that a later list cannot bring them back; downstream services hear `lead.erased`."""
 
+import json
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -44,13 +46,7 @@ def erase(session: Session, lead_id: str, correlation_id: str | None = None) -> 
     session.execute(delete(customers).where(customers.c.lead_id == lead_id))
     if identifiers:
         session.execute(delete(import_errors).where(import_errors.c.value.in_(identifiers)))
-        # Already-published events that carried the person (kept for a day for audits).
-        session.execute(
-            delete(outbox).where(
-                outbox.c.published_at.is_not(None),
-                or_(*[outbox.c.body.contains(v) for v in identifiers]),
-            )
-        )
+        _scrub_outbox(session, lead_id, identifiers)
     session.execute(
         update(contacts).where(contacts.c.merged_into == lead_id).values(merged_into=None)
     )
@@ -62,3 +58,36 @@ def erase(session: Session, lead_id: str, correlation_id: str | None = None) -> 
         producer=PRODUCER,
         correlation_id=correlation_id,
     )
+
+
+def _scrub_outbox(session: Session, lead_id: str, identifiers: list[str]) -> None:
+    """Events in the outbox that carry the person. Published ones (kept a while for audits)
+    are deleted; unpublished ones lose the person's entries and still go out for everyone
+    else, or are deleted when nothing else is left in them."""
+    # Bodies are ASCII JSON: a non-ASCII address is stored \u-escaped.
+    forms = {f for v in identifiers for f in (v, json.dumps(v)[1:-1])}
+    rows = session.execute(
+        select(outbox.c.id, outbox.c.body, outbox.c.published_at).where(
+            or_(*[outbox.c.body.contains(f, autoescape=True) for f in forms])
+        )
+    ).all()
+    for row in rows:
+        body = None if row.published_at is not None else _without_lead(row.body, lead_id)
+        if body is None or any(f in body for f in forms):
+            session.execute(delete(outbox).where(outbox.c.id == row.id))
+        else:
+            session.execute(update(outbox).where(outbox.c.id == row.id).values(body=body))
+
+
+def _without_lead(body: str, lead_id: str) -> str | None:
+    """The envelope without the lead's entries in its lists (`data.leads`...), or None when
+    a list is left empty."""
+    envelope = json.loads(body)
+    data: dict[str, Any] = envelope["data"]
+    for key, value in data.items():
+        if isinstance(value, list) and value:
+            kept = [x for x in value if not (isinstance(x, dict) and x.get("lead_id") == lead_id)]
+            if not kept:
+                return None
+            data[key] = kept
+    return json.dumps(envelope, separators=(",", ":"))

@@ -16,11 +16,9 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from rainmaker_db import Database
-from rainmaker_intake.adapters import contact_store as store
 from rainmaker_intake.adapters.reader import Limits, open_list
 from rainmaker_intake.adapters.tables import import_errors, imports, lists
 from rainmaker_intake.domain.contact import RawRow, RowError
-from rainmaker_intake.domain.dedup import DedupIndex
 from rainmaker_intake.domain.model import ImportStatus, InvalidUpload, NotFound
 from rainmaker_intake.domain.normalise import normalise
 from rainmaker_intake.service_layer import reports
@@ -68,18 +66,14 @@ def run_import(db: Database, import_id: str, limits: Limits | None = None) -> No
         )
     source = SourceRef("rented_list", lst.list_id, lst.name)
     tags = tuple(lst.tags or ())
-    file_index = DedupIndex()
     if job.checkpoint_row:
-        with db.reader() as session:
-            for lead_id, contact in store.touched_by_import(session, import_id):
-                file_index.add(lead_id, contact)
         log.info("import %s: resuming after row %d", import_id, job.checkpoint_row)
     errors: list[RowError] = []
     rows = listfile.rows(on_error=errors.append)
     for chunk in _chunks(rows, job.checkpoint_row):
         # Rows up to the checkpoint were reported before the restart: don't report them twice.
         fresh = [e for e in errors if e.row_number > job.checkpoint_row]
-        _import_chunk(db, import_id, chunk, fresh, source, tags, lst.default_region, file_index)
+        _import_chunk(db, import_id, chunk, fresh, source, tags, lst.default_region)
         errors.clear()
     with db.transaction() as session:
         trailing = [e for e in errors if e.row_number > _job(session, import_id).checkpoint_row]
@@ -111,7 +105,6 @@ def _import_chunk(
     source: SourceRef,
     tags: tuple[str, ...],
     region: str | None,
-    file_index: DedupIndex,
 ) -> None:
     sightings: list[Sighting] = []
     errors = list(read_errors)
@@ -126,7 +119,6 @@ def _import_chunk(
             continue
         sightings.append(Sighting(contact, original={**raw.values, **raw.attributes}, tags=tags))
     counts["rejected"] += len({e.row_number for e in read_errors})
-    # A dropped file_index entry on rollback is harmless: the retry rebuilds it from the DB.
     with db.transaction() as session:
         out = ingest(
             session,
@@ -134,7 +126,6 @@ def _import_chunk(
             source,
             now=datetime.now(UTC),
             import_id=import_id,
-            file_index=file_index,
         )
         for name in (
             "accepted",

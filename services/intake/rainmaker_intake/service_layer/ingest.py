@@ -2,7 +2,8 @@
 
 Shared by list imports (one chunk at a time) and referrals. For each sighting, in order:
   1. suppressed email/domain or an erased person → counted, never stored;
-  2. the same person earlier in this file (`file_index`) → a touch on that lead;
+  2. the same person earlier in this file (this chunk, or a lead this import touched) → a
+     touch on that lead;
   3. an existing contact (candidates by blocking key from the database) → a touch on it,
      and its blank fields filled from the row (never overwriting);
   4. else a new contact.
@@ -68,7 +69,6 @@ def ingest(
     *,
     now: datetime,
     import_id: str | None = None,
-    file_index: DedupIndex | None = None,
 ) -> Outcome:
     out = Outcome()
     reasons = blocked(session, [s.contact for s in sightings])
@@ -78,7 +78,10 @@ def ingest(
     db_index = DedupIndex()
     for lead_id, contact in existing.items():
         db_index.add(lead_id, contact)
-    file_index = file_index if file_index is not None else DedupIndex()
+    # Earlier chunks of this import are in the database already: a match there is "in file"
+    # when this import touched that lead. Memory stays bounded by the chunk, not the file.
+    ours = _touched_by(session, import_id, list(existing)) if import_id else set()
+    chunk_index = DedupIndex()
     new: list[tuple[str, NormalisedContact, set[str]]] = []
     new_by_id: dict[str, NormalisedContact] = {}
     touch_rows: list[dict[str, Any]] = []
@@ -94,9 +97,10 @@ def ingest(
             out.lead_ids.append(None)
             out.kinds.append("suppressed")
             continue
-        kind, found = "in_file", file_index.find(contact)
+        kind, found = "in_file", chunk_index.find(contact)
         if found is None:
-            kind, found = "existing", db_index.find(contact)
+            found = db_index.find(contact)
+            kind = "in_file" if found is not None and found[0] in ours else "existing"
         touch_id = str(uuid.uuid4())
         if found is None:
             lead_id = str(uuid.uuid4())
@@ -137,7 +141,7 @@ def ingest(
                     "touched_at": now.isoformat(),
                 }
             )
-        file_index.add(lead_id, contact)
+        chunk_index.add(lead_id, contact)
         out.lead_ids.append(lead_id)
         out.kinds.append("new" if found is None else kind)
         touch_rows.append(
@@ -165,6 +169,20 @@ def ingest(
     return out
 
 
+def _touched_by(session: Session, import_id: str, lead_ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(lead_ids), store.IN_CHUNK):
+        part = lead_ids[start : start + store.IN_CHUNK]
+        found.update(
+            session.scalars(
+                select(touches.c.lead_id).where(
+                    touches.c.import_id == import_id, touches.c.lead_id.in_(part)
+                )
+            )
+        )
+    return found
+
+
 def _fill(
     session: Session,
     lead_id: str,
@@ -174,10 +192,14 @@ def _fill(
 ) -> dict[str, Any]:
     """Fill the survivor's blanks from the row; returns what was filled (for an unmerge)."""
     before = block_keys(current)
+    had = set(current.attributes)
     changes = store.fill_blanks(session, lead_id, current, seen, now)
     added = {store.key_hash(k) for k in block_keys(current) - before} if changes else set()
     if added:
         session.execute(insert(contact_keys), [{"key_hash": h, "lead_id": lead_id} for h in added])
+    if "attributes" in changes:  # only the attributes this row added: an unmerge takes them back
+        new_attributes = {k: v for k, v in changes["attributes"].items() if k not in had}
+        changes = {**changes, "attributes": new_attributes}
     return changes
 
 

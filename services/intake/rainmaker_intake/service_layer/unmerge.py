@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from rainmaker_bus import add_event, add_events
 from rainmaker_intake.adapters import contact_store as store
-from rainmaker_intake.adapters.tables import contacts, decisions, touches
+from rainmaker_intake.adapters.tables import contacts, decisions, imports, lists, touches
 from rainmaker_intake.domain.blocking import block_keys
 from rainmaker_intake.domain.contact import FIELDS, RawRow
 from rainmaker_intake.domain.model import NotFound
@@ -45,7 +45,8 @@ def unmerge(session: Session, lead_id: str, decision_id: int) -> str:
     original: dict[str, str] = touch.original or {}
     values = {k: v for k, v in original.items() if k in FIELDS}
     extra = {k: v for k, v in original.items() if k not in FIELDS}
-    contact, _ = normalise(RawRow(d.row_number or 0, values, extra), default_region=None)
+    region = _default_region(session, touch.import_id)
+    contact, _ = normalise(RawRow(d.row_number or 0, values, extra), default_region=region)
     if contact is None:
         raise NothingToUnmerge(f"the row behind decision {decision_id} is no longer a contact")
     now = datetime.now(UTC)
@@ -60,6 +61,7 @@ def unmerge(session: Session, lead_id: str, decision_id: int) -> str:
                 .where(contacts.c.lead_id == lead_id, contacts.c[name] == value)
                 .values(**{name: None})
             )
+    _give_back_attributes(session, lead_id, (d.filled or {}).get("attributes") or {})
     session.execute(
         update(decisions).where(decisions.c.decision_id == decision_id).values(undone_at=now)
     )
@@ -97,3 +99,28 @@ def unmerge(session: Session, lead_id: str, decision_id: int) -> str:
         producer=PRODUCER,
     )
     return str(d.merged_id)
+
+
+def _default_region(session: Session, import_id: str | None) -> str | None:
+    """The region the row's phone numbers were read in when it was imported (its list's)."""
+    if import_id is None:
+        return None
+    region: str | None = session.scalar(
+        select(lists.c.default_region)
+        .join(imports, imports.c.list_id == lists.c.list_id)
+        .where(imports.c.import_id == import_id)
+    )
+    return region
+
+
+def _give_back_attributes(session: Session, lead_id: str, added: dict[str, Any]) -> None:
+    """Drop the attributes the row added to the survivor (where nobody changed them since)."""
+    if not added:
+        return
+    current = session.scalar(select(contacts.c.attributes).where(contacts.c.lead_id == lead_id))
+    current = dict(current or {})
+    kept = {k: v for k, v in current.items() if not (k in added and added[k] == v)}
+    if kept != current:
+        session.execute(
+            update(contacts).where(contacts.c.lead_id == lead_id).values(attributes=kept)
+        )
