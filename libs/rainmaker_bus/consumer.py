@@ -15,7 +15,7 @@ Per batch of deliveries (one transaction; one savepoint per message only when on
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -64,7 +64,7 @@ class Consumer:
         db: Database,
         settings: BusSettings,
         queue_spec: ConsumerQueue,
-        handlers: dict[str, Handler],
+        handlers: Mapping[str, Handler],
         *,
         use_inbox: bool = True,
     ) -> None:

@@ -38,10 +38,16 @@ class Outgoing:
 
 
 @dataclass
-class _Batch:
+class Confirmation:
+    """The broker's verdict on one batch of publishes: done once all are settled."""
+
     remaining: int
     done: threading.Event = field(default_factory=threading.Event)
     error: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.remaining <= 0:
+            self.done.set()
 
     def settle(self, ok: bool, why: str = "nacked by broker") -> None:
         if not ok and self.error is None:
@@ -80,7 +86,7 @@ class AmqpLink:
         self._thread: threading.Thread | None = None
         self._conn: pika.SelectConnection | None = None
         self._channel: Channel | None = None
-        self._pending: dict[int, _Batch] = {}
+        self._pending: dict[int, Confirmation] = {}
         self._next_tag = 0
         self._low_tag = 1  # every tag below this one is settled (confirms arrive in order)
         self.generation = 0  # bumps with every new channel; stale delivery tags are dropped
@@ -219,21 +225,29 @@ class AmqpLink:
     # -- publishing --------------------------------------------------------------------------------
     def publish_many(self, messages: list[Outgoing], timeout: float | None = None) -> None:
         """Publish and block until the broker confirmed every message; raise PublishError if not."""
-        if not messages:
-            return
+        if messages:
+            self.wait_confirmed(self.start_publish(messages, timeout), timeout)
+
+    def start_publish(self, messages: list[Outgoing], timeout: float | None = None) -> Confirmation:
+        """Hand `messages` to the I/O thread; confirm them later with wait_confirmed()."""
         timeout = timeout or self.settings.confirm_timeout_s
         if not self._ready.wait(timeout):
             raise PublishError(f"{self.name}: broker not reachable")
-        batch = _Batch(remaining=len(messages))
+        batch = Confirmation(remaining=len(messages))
         if not self.call_soon(lambda: self._publish(batch, messages)):
             raise PublishError(f"{self.name}: connection lost before publish")
+        return batch
+
+    def wait_confirmed(self, batch: Confirmation, timeout: float | None = None) -> None:
+        """Block until every message of `batch` is confirmed; PublishError on nack/loss/timeout."""
+        timeout = timeout or self.settings.confirm_timeout_s
         if not batch.done.wait(timeout):
             self.call_soon(lambda: batch.fail("confirm timeout"))
             raise PublishError(f"{self.name}: no confirm within {timeout}s")
         if batch.error:
             raise PublishError(f"{self.name}: {batch.error}")
 
-    def _publish(self, batch: _Batch, messages: list[Outgoing]) -> None:
+    def _publish(self, batch: Confirmation, messages: list[Outgoing]) -> None:
         channel = self._channel
         if channel is None or not channel.is_open:
             batch.fail("channel not open")

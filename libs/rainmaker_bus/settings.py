@@ -27,6 +27,8 @@ class BusSettings:
     # count also rises for every message that merely sat in the prefetch window of a crash.
     crash_limit: int = 3
     relay_batch: int = 500
+    # Batches a relay keeps unconfirmed at once while it drains a backlog.
+    relay_window: int = 3
     relay_idle_s: float = 0.2
     confirm_timeout_s: float = 30.0
     reconnect_max_s: float = 5.0
@@ -48,6 +50,7 @@ class BusSettings:
             delivery_limit=int(env.get("BUS_DELIVERY_LIMIT", base.delivery_limit)),
             crash_limit=int(env.get("BUS_CRASH_LIMIT", base.crash_limit)),
             relay_batch=int(env.get("BUS_RELAY_BATCH", base.relay_batch)),
+            relay_window=int(env.get("BUS_RELAY_WINDOW", base.relay_window)),
             relay_idle_s=float(env.get("BUS_RELAY_IDLE_S", base.relay_idle_s)),
             confirm_timeout_s=float(env.get("BUS_CONFIRM_TIMEOUT_S", base.confirm_timeout_s)),
         )

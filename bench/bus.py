@@ -1,0 +1,400 @@
+"""Bus throughput: outbox -> relay -> broker -> consumer (inbox) next to raw pika, same node.
+
+    python bench/bus.py [--events N] [--amqp-url URL] [--leads-per-event 2]
+
+Events are `leads.ingested` of ~1 KB (a few leads each, as in DESIGN.md section 4). Measured in
+one run on one node and vhost, so the figures are ratios that survive a noisy machine:
+  raw_publish_blocking   pika BlockingChannel, confirm_delivery, one publish = one round trip
+  raw_publish_pipelined  pika SelectConnection, confirms in a window of outstanding publishes
+  raw_consume            basic_consume + one basic_ack per message, prefetch 200
+  bus_end_to_end         SQLite outbox (pre-filled) -> Relay process -> broker -> Consumer
+                         process (effect + inbox in one transaction per batch, ack after commit)
+Without --amqp-url a private node is started (infra/devnodes.py) and stopped afterwards.
+Writes bench/results/bus.json and prints a table. Target: end to end >= 50% of raw confirmed
+publishing (reported against both raw publishers).
+"""
+
+import argparse
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pika
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
+from sqlalchemy.orm import Session
+
+from rainmaker_bus import BusSettings, Consumer, Relay, add_events, create_bus_tables
+from rainmaker_contracts import Envelope
+from rainmaker_contracts.topology import EXCHANGE, QUEUES_BY_NAME
+from rainmaker_db import Database
+
+REPO = Path(__file__).resolve().parent.parent
+EVENT = "leads.ingested"
+QUEUE = QUEUES_BY_NAME["pipeline.events"]
+OTHER_QUEUES = [q.name for q in QUEUES_BY_NAME.values() if EVENT in q.routing_keys]
+RESULTS = REPO / "bench" / "results" / "bus.json"
+
+META = MetaData()
+bench_leads = Table(
+    "bench_leads",
+    META,
+    Column("id", Integer, primary_key=True),
+    Column("lead_id", String(64), nullable=False),
+    Column("email", String(200)),
+    Column("company", String(200)),
+)
+
+
+# -- workload -----------------------------------------------------------------------------------
+def lead(i: int, j: int) -> dict[str, Any]:
+    return {
+        "lead_id": f"L{i:07d}-{j}",
+        "source": {"type": "rented_list", "id": "list-bench", "name": "Bench list 2024"},
+        "touched_at": "2024-05-01T12:00:00+00:00",
+        "email": f"first.last{i}.{j}@example-company-{i % 997}.com",
+        "phone": "+442071234567",
+        "first_name": "Firstname",
+        "last_name": f"Lastname{j}",
+        "company": f"Example Company {i % 997} Ltd",
+        "job_title": "Head of Procurement",
+        "industry": "software",
+        "region": "GB-LND",
+        "tags": ["industry/software", "region/gb"],
+    }
+
+
+def event_data(i: int, leads_per_event: int) -> dict[str, Any]:
+    return {"import_id": "imp-bench", "leads": [lead(i, j) for j in range(leads_per_event)]}
+
+
+def on_ingested(session: Session, env: Envelope, data: dict[str, Any]) -> None:
+    rows = [
+        {"lead_id": x["lead_id"], "email": x["email"], "company": x["company"]}
+        for x in env.data["leads"]
+    ]
+    session.execute(insert(bench_leads), rows)
+
+
+HANDLERS = {EVENT: on_ingested}
+
+
+# -- helpers ------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def connect(url: str) -> pika.BlockingConnection:
+    return pika.BlockingConnection(pika.URLParameters(url))
+
+
+def purge(url: str) -> None:
+    conn = connect(url)
+    ch = conn.channel()
+    for name in OTHER_QUEUES:
+        ch.queue_purge(name)
+    conn.close()
+
+
+def depth(url: str, queue: str) -> int:
+    conn = connect(url)
+    n = int(conn.channel().queue_declare(queue, passive=True).method.message_count)
+    conn.close()
+    return n
+
+
+def props() -> pika.BasicProperties:
+    return pika.BasicProperties(
+        content_type="application/json", delivery_mode=2, message_id=str(uuid.uuid4())
+    )
+
+
+# -- raw pika -----------------------------------------------------------------------------------
+def raw_publish_blocking(url: str, bodies: list[bytes]) -> float:
+    conn = connect(url)
+    ch = conn.channel()
+    ch.confirm_delivery()
+    start = time.perf_counter()
+    for body in bodies:
+        ch.basic_publish(EXCHANGE, EVENT, body, props())  # blocks until confirmed
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return elapsed
+
+
+def raw_publish_pipelined(url: str, bodies: list[bytes], window: int = 1000) -> float:
+    state = {"sent": 0, "confirmed": 0, "start": 0.0, "end": 0.0}
+    conn: pika.SelectConnection
+
+    def publish_more(ch: Any) -> None:
+        while state["sent"] < len(bodies) and state["sent"] - state["confirmed"] < window:
+            ch.basic_publish(EXCHANGE, EVENT, bodies[int(state["sent"])], props())
+            state["sent"] += 1
+
+    def on_confirm(frame: Any) -> None:
+        m = frame.method
+        if not isinstance(m, pika.spec.Basic.Ack):
+            raise RuntimeError("nacked")
+        confirmed = m.delivery_tag if m.multiple else state["confirmed"] + 1
+        state["confirmed"] = max(state["confirmed"], confirmed)
+        if state["confirmed"] >= len(bodies):
+            state["end"] = time.perf_counter()
+            conn.close()
+        else:
+            publish_more(ch_holder[0])
+
+    ch_holder: list[Any] = []
+
+    def on_channel(ch: Any) -> None:
+        ch_holder.append(ch)
+        ch.confirm_delivery(on_confirm)
+        state["start"] = time.perf_counter()
+        publish_more(ch)
+
+    conn = pika.SelectConnection(
+        pika.URLParameters(url),
+        on_open_callback=lambda c: c.channel(on_open_callback=on_channel),
+        on_close_callback=lambda c, r: c.ioloop.stop(),
+    )
+    conn.ioloop.start()
+    return state["end"] - state["start"]
+
+
+def raw_consume(url: str, n: int) -> float:
+    conn = connect(url)
+    ch = conn.channel()
+    ch.basic_qos(prefetch_count=200)
+    got = {"n": 0}
+    start = time.perf_counter()
+
+    def on_message(ch: Any, method: Any, _p: Any, _b: bytes) -> None:
+        ch.basic_ack(method.delivery_tag)
+        got["n"] += 1
+        if got["n"] >= n:
+            ch.stop_consuming()
+
+    ch.basic_consume(QUEUE.name, on_message)
+    ch.start_consuming()
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return elapsed
+
+
+# -- the bus --------------------------------------------------------------------------------------
+def setup_db(url: str) -> Database:
+    db = Database(url)
+    with db.engine.begin() as conn:
+        create_bus_tables(conn)
+        META.create_all(conn)
+    return db
+
+
+def fill_outbox(db: Database, n: int, leads_per_event: int, chunk: int = 1000) -> float:
+    start = time.perf_counter()
+    for first in range(0, n, chunk):
+        with db.transaction() as session:
+            datas = [event_data(i, leads_per_event) for i in range(first, min(n, first + chunk))]
+            add_events(session, EVENT, datas, producer="bench")
+    return time.perf_counter() - start
+
+
+def count(db: Database, table: Table) -> int:
+    with db.reader() as session:
+        return int(session.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def bus_end_to_end(url: str, n: int, leads_per_event: int, work: Path) -> dict[str, float]:
+    producer_url = f"sqlite:///{work / 'producer.db'}"
+    consumer_url = f"sqlite:///{work / 'consumer.db'}"
+    producer, consumer_db = setup_db(producer_url), setup_db(consumer_url)
+    fill_s = fill_outbox(producer, n, leads_per_event)
+    env = {**os.environ, "AMQP_URL": url}
+    me = [sys.executable, str(Path(__file__).resolve())]
+    start = time.perf_counter()
+    procs = [
+        subprocess.Popen([*me, "--role", "consumer", "--db", consumer_url], env=env),
+        subprocess.Popen([*me, "--role", "relay", "--db", producer_url], env=env),
+    ]
+    relay_s = None
+    from rainmaker_bus.tables import outbox
+
+    try:
+        while True:
+            done = count(consumer_db, bench_leads) // leads_per_event
+            if relay_s is None:
+                with producer.reader() as s:
+                    unsent = s.execute(
+                        select(func.count())
+                        .select_from(outbox)
+                        .where(outbox.c.published_at.is_(None))
+                    ).scalar_one()
+                if unsent == 0:
+                    relay_s = time.perf_counter() - start
+            if done >= n:
+                break
+            if any(p.poll() is not None for p in procs):
+                raise RuntimeError("a bus process died")
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - start
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(30)
+    return {"seconds": elapsed, "relay_seconds": relay_s or elapsed, "outbox_fill_seconds": fill_s}
+
+
+def run_role(role: str, db_url: str) -> None:
+    import signal
+
+    settings = BusSettings.from_env()
+    db = setup_db(db_url)
+    worker = Relay(db, settings) if role == "relay" else Consumer(db, settings, QUEUE, HANDLERS)
+    signal.signal(signal.SIGTERM, lambda *_: worker.stop())
+    worker.run()
+
+
+# -- main -----------------------------------------------------------------------------------------
+def start_node() -> tuple[Any, str]:
+    sys.path.insert(0, str(REPO))  # infra/ lives at the repo root
+    from infra.devnodes import RabbitNode
+
+    base = Path(tempfile.mkdtemp(prefix="bench-rabbit-"))
+    node = RabbitNode(f"bench{os.getpid()}", free_port(), free_port(), base)
+    node.start()
+    return node, node.url()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--events", type=int, default=100_000)
+    ap.add_argument("--amqp-url", default=None)
+    ap.add_argument("--leads-per-event", type=int, default=2)
+    ap.add_argument(
+        "--blocking-events",
+        type=int,
+        default=3000,
+        help="messages for the (slow) one-by-one confirmed publisher",
+    )
+    ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--role", choices=["relay", "consumer"], help=argparse.SUPPRESS)
+    ap.add_argument("--db", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.role:
+        run_role(args.role, args.db)
+        return 0
+
+    from rainmaker_bus.topology import declare_topology
+
+    node = None
+    url = args.amqp_url
+    if url is None:
+        node, url = start_node()
+    n = args.events
+    try:
+        declare_topology(BusSettings(amqp_url=url))
+        purge(url)
+        bodies = [
+            json.dumps(
+                {
+                    "id": str(uuid.uuid4()),
+                    "type": EVENT,
+                    "version": 1,
+                    "occurred_at": "2024-05-01T12:00:00+00:00",
+                    "producer": "bench",
+                    "correlation_id": None,
+                    "data": event_data(i, args.leads_per_event),
+                },
+                separators=(",", ":"),
+            ).encode()
+            for i in range(n)
+        ]
+        size = sum(map(len, bodies)) / n
+        seconds: dict[str, float] = {}
+        counts: dict[str, int] = {}
+        nb = min(n, args.blocking_events)
+        seconds["raw_publish_blocking"], counts["raw_publish_blocking"] = (
+            raw_publish_blocking(url, bodies[:nb]),
+            nb,
+        )
+        purge(url)
+        seconds["raw_publish_pipelined"], counts["raw_publish_pipelined"] = (
+            raw_publish_pipelined(url, bodies),
+            n,
+        )
+        seconds["raw_consume"], counts["raw_consume"] = raw_consume(url, n), n
+        purge(url)
+        with tempfile.TemporaryDirectory(prefix="bench-bus-") as tmp:
+            e2e = bus_end_to_end(url, n, args.leads_per_event, Path(tmp))
+        purge(url)
+        seconds["bus_end_to_end"], counts["bus_end_to_end"] = e2e["seconds"], n
+        rates = {k: counts[k] / seconds[k] for k in seconds}
+        ratios = {
+            "end_to_end_vs_raw_publish_blocking": rates["bus_end_to_end"]
+            / rates["raw_publish_blocking"],
+            "end_to_end_vs_raw_publish_pipelined": rates["bus_end_to_end"]
+            / rates["raw_publish_pipelined"],
+            "end_to_end_vs_raw_consume": rates["bus_end_to_end"] / rates["raw_consume"],
+        }
+        result = {
+            "benchmark": "bus",
+            "when": datetime.now(UTC).isoformat(),
+            "machine": {
+                "python": platform.python_version(),
+                "cpus": os.cpu_count(),
+                "platform": platform.platform(),
+            },
+            "events": n,
+            "leads_per_event": args.leads_per_event,
+            "mean_event_bytes": round(size),
+            "rates_per_s": {k: round(v, 1) for k, v in rates.items()},
+            "counts": counts,
+            "seconds": {k: round(v, 3) for k, v in seconds.items()},
+            "bus_detail": {
+                "relay_drained_s": round(e2e["relay_seconds"], 3),
+                "relay_rate_per_s": round(n / e2e["relay_seconds"], 1),
+                "outbox_fill_s": round(e2e["outbox_fill_seconds"], 3),
+                "outbox_fill_rate_per_s": round(n / e2e["outbox_fill_seconds"], 1),
+            },
+            "ratios": {k: round(v, 3) for k, v in ratios.items()},
+            "target": {"end_to_end_vs_raw_confirmed_publish": 0.5},
+        }
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result, indent=2) + "\n")
+        print_table(result)
+    finally:
+        if node is not None:
+            node.stop()
+    return 0
+
+
+def print_table(r: dict[str, Any]) -> None:
+    print(
+        f"\nbus benchmark: {r['events']} events of ~{r['mean_event_bytes']} B "
+        f"({r['leads_per_event']} leads each)"
+    )
+    print(f"{'measure':<26}{'messages':>10}{'seconds':>10}{'msg/s':>12}")
+    for k, rate in r["rates_per_s"].items():
+        print(f"{k:<26}{r['counts'][k]:>10}{r['seconds'][k]:>10.2f}{rate:>12.0f}")
+    d = r["bus_detail"]
+    print(
+        f"  (bus: relay drained the outbox at {d['relay_rate_per_s']:.0f}/s; "
+        f"filling the outbox ran at {d['outbox_fill_rate_per_s']:.0f}/s)"
+    )
+    for k, v in r["ratios"].items():
+        print(f"{k:<40}{v:>8.2f}")
+    print(f"results: {RESULTS if r else ''}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
