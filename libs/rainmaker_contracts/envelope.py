@@ -8,6 +8,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from rainmaker_contracts.fastload import loader_for
 from rainmaker_contracts.registry import EVENT_SCHEMAS, LATEST_VERSION, schema_for
 
 
@@ -34,6 +35,15 @@ class EnvelopeSchema(Schema):
 
 
 _ENVELOPE = EnvelopeSchema()
+_FAST: dict[tuple[str, int], Any] = {}
+_FAST_ENVELOPE = loader_for(_ENVELOPE)
+
+
+def _fast_loader(event_type: str, version: int, schema: Schema) -> Any:
+    key = (event_type, version)
+    if key not in _FAST:
+        _FAST[key] = loader_for(schema)
+    return _FAST[key]
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,9 @@ def validate_data(event_type: str, version: int, data: dict[str, Any]) -> dict[s
         schema = schema_for(event_type, version)
     except KeyError:
         raise ContractError(f"unknown event {event_type!r} version {version}") from None
+    fast = _fast_loader(event_type, version, schema)(data)
+    if fast is not None:
+        return fast  # type: ignore[no-any-return]
     try:
         loaded: dict[str, Any] = schema.load(data)
     except ValidationError as exc:
@@ -104,10 +117,12 @@ def parse_envelope(body: bytes) -> tuple[Envelope, dict[str, Any]]:
         raise ContractError(f"body is not JSON: {exc}") from None
     if not isinstance(raw, dict):
         raise ContractError("envelope must be a JSON object")
-    try:
-        env = _ENVELOPE.load(raw)
-    except ValidationError as exc:
-        raise ContractError("envelope is invalid", exc.messages) from None
+    env = _FAST_ENVELOPE(raw)
+    if env is None:
+        try:
+            env = _ENVELOPE.load(raw)
+        except ValidationError as exc:
+            raise ContractError("envelope is invalid", exc.messages) from None
     loaded = validate_data(env["type"], env["version"], env["data"])
     envelope = Envelope(
         id=env["id"],
