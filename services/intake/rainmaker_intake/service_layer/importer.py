@@ -82,6 +82,9 @@ def run_import(db: Database, import_id: str, limits: Limits | None = None) -> No
             bad = {e.row_number for e in trailing}
             reports.advance(session, import_id, {"rejected": len(bad)}, {}, len(bad), max(bad))
         reports.finish(session, import_id)
+    # Every row's original values are kept on its touch; the file itself would outlive an
+    # erasure of the people in it, so it goes once the import is done.
+    Path(job.file_path).unlink(missing_ok=True)
 
 
 def _chunks(rows: Iterator[RawRow], after: int) -> Iterator[list[RawRow]]:

@@ -1,0 +1,100 @@
+"""Erasure: afterwards the person is in no intake table (every table is scanned, the bus
+outbox included) and in no later event; a later list or referral cannot bring them back.
+
+Run twice: with the import's events still waiting in the outbox, and after the real relay
+published them to a real broker (published rows are kept a while for audits)."""
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from rainmaker_bus import BusSettings, Relay
+from rainmaker_bus.tables import outbox
+from rainmaker_bus.topology import declare_topology
+from tests.intake.integration.conftest import Intake, table_rows_containing
+from tests.intake.integration.people import person, to_csv
+
+ERASED = 3
+
+
+def publish_outbox(intake: Intake, amqp_url: str) -> None:
+    settings = BusSettings(amqp_url=amqp_url, confirm_timeout_s=10.0)
+    declare_topology(settings)
+    relay = Relay(intake.db, settings, "erasure-test")
+    relay.link.start()
+    try:
+        assert relay.link.wait_ready(30)
+        relay.drain()
+    finally:
+        relay.link.stop()
+    with intake.db.reader() as session:
+        unsent = session.scalar(
+            select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
+        )
+    assert unsent == 0
+
+
+@pytest.mark.parametrize("published", [False, True], ids=["unpublished", "published"])
+def test_erased_person_leaves_no_trace_and_cannot_come_back(
+    intake: Intake, published: bool, request: pytest.FixtureRequest
+) -> None:
+    who = person(ERASED)
+    email, phone = who["Email"], "+442079460003"
+    rows = [person(i) for i in range(10)]
+    rows.append(person(ERASED, Email=email.upper(), City=""))  # seen twice in the file
+    first = intake.import_list(to_csv(rows), "Conference leads", vendor="ListCo")
+    assert (first["accepted"], first["duplicates_in_file"]) == (10, 1)
+    r = intake.client.post(
+        "/referrals",
+        json={"first_name": who["First Name"], "last_name": who["Last Name"], "email": email,
+              "notes": "met at the booth", "referrer": {"type": "employee", "name": "Sam"}},
+        headers=intake.headers,
+    )  # fmt: skip
+    assert r.status_code == 201 and r.json["results"][0]["status"] == "duplicate"
+    lead_id = intake.lead_id_of(email)
+    assert len(intake.lead(lead_id)["touches"]) == 3
+    assert table_rows_containing(intake.db, email)  # the scan does see the person
+    if published:
+        publish_outbox(intake, request.getfixturevalue("amqp_url"))
+    mark = intake.outbox_max_id()
+
+    r = intake.client.delete(f"/leads/{lead_id}", headers=intake.headers)
+    assert r.status_code == 204, r.get_data(as_text=True)
+    assert intake.client.get(f"/leads/{lead_id}", headers=intake.headers).status_code == 404
+    assert intake.client.delete(f"/leads/{lead_id}", headers=intake.headers).status_code == 404
+
+    traces = {v: table_rows_containing(intake.db, v) for v in (email, phone, who["Last Name"])}
+    assert traces == {email: {}, phone: {}, who["Last Name"]: {}}
+    later = intake.events(after_id=mark)
+    assert [e["type"] for e in later] == ["lead.erased"]
+    assert later[0]["data"] == {"lead_id": lead_id}
+    # Everyone else is untouched, and their events still go out.
+    assert intake.contact_count() == 9
+    ingested = [lead["email"] for e in intake.events("leads.ingested") for lead in
+                e["data"]["leads"]]  # fmt: skip
+    if not published:
+        assert sorted(ingested) == sorted(person(i)["Email"] for i in range(10) if i != ERASED)
+
+    # A later list cannot bring them back: not by e-mail (in any case), not by phone alone.
+    again = [person(ERASED, Email=email.title()),
+             person(ERASED, Email="", Phone="020 7946 0003"),
+             person(50), person(51)]  # fmt: skip
+    second = intake.import_list(to_csv(again), "Trade show", vendor="ShowCo",
+                                default_region="GB")  # fmt: skip
+    assert (second["suppressed"], second["accepted"]) == (2, 2)
+    assert second["quality"]["suppressed"] == 2
+    r = intake.client.post(
+        "/referrals", json={"email": email, "first_name": "Edsger",
+                            "referrer": {"type": "partner", "name": "Acme"}},
+        headers=intake.headers,
+    )  # fmt: skip
+    assert r.status_code == 201 and r.json["results"][0]["status"] == "suppressed"
+    assert r.json["results"][0]["lead_id"] is None
+
+    assert email not in intake.emails()
+    assert table_rows_containing(intake.db, email) == {}
+    assert table_rows_containing(intake.db, phone) == {}
+    for event in intake.events(after_id=mark):
+        body = json.dumps(event).lower()
+        assert email not in body and phone not in body, event["type"]
