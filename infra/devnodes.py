@@ -574,6 +574,21 @@ def drop_database(admin_url: str, name: str) -> None:
         conn.execute(drop.format(sql.Identifier(name)))
 
 
+def _postgres_reachable_dir(wanted: Path) -> Path:
+    """`wanted`, unless the `postgres` user (which runs the cluster when we are root) could not
+    traverse to it, e.g. a checkout under /root or a mode-700 temp dir: then a directory of
+    its own under /var/tmp, named after `wanted` so each checkout keeps its own cluster."""
+    if os.geteuid() != 0:
+        return wanted
+    for ancestor in [p for p in (*reversed(wanted.parents), wanted) if p.exists()]:
+        if not os.stat(ancestor).st_mode & 0o001:  # no "others may traverse" bit
+            digest = hashlib.sha1(str(wanted).encode()).hexdigest()[:12]
+            fallback = Path("/var/tmp/rainmaker-postgres") / digest / wanted.name
+            fallback.parent.mkdir(parents=True, exist_ok=True)
+            return fallback
+    return wanted
+
+
 class PostgresCluster:
     """A private cluster under <base_dir>/postgres/<name>/ listening on 127.0.0.1:<port>.
 
@@ -584,7 +599,7 @@ class PostgresCluster:
     def __init__(self, base_dir: Path | None = None, port: int = 5442, name: str = "dev",
                  user: str = "rainmaker") -> None:
         self.port, self.name, self.user = port, name, user
-        self.dir = ((base_dir or var_dir()) / "postgres" / name).resolve()
+        self.dir = _postgres_reachable_dir(((base_dir or var_dir()) / "postgres" / name).resolve())
         self.data = self.dir / "data"
         self.sockets = self.dir / "run"
         self.log_file = self.dir / "postgres.log"
