@@ -28,4 +28,6 @@ def build_consumer(queue: str) -> Consumer:
 
 
 def cli_groups() -> list[click.Command]:
-    return []
+    from rainmaker_intake.entrypoints.cli import groups  # HTTP client code: only when mounted
+
+    return groups()
