@@ -19,6 +19,9 @@ pytestmark = pytest.mark.fault
 
 HEARTBEAT_S = 2
 WORK_S = 6.0
+# The control must outlast the broker's detection for sure: it closes a connection after two
+# missed heartbeat checks, which can take up to three intervals after the last frame.
+CONTROL_WORK_S = 5 * HEARTBEAT_S
 
 
 def test_slow_handler_keeps_its_connection_and_runs_once(fault_url, tmp_path, in_thread):
@@ -59,7 +62,7 @@ def test_control_naive_blocking_consumer_loses_its_connection(fault_url, tmp_pat
     ch.basic_qos(prefetch_count=1)
     method, _props, _body = next(ch.consume(QUEUE.name, inactivity_timeout=10))
     assert method is not None
-    time.sleep(WORK_S)  # the work, done where pika's I/O loop cannot answer heartbeats
+    time.sleep(CONTROL_WORK_S)  # the work, where pika's I/O loop cannot answer heartbeats
     with pytest.raises(AMQPError):
         ch.basic_ack(method.delivery_tag)
         conn.process_data_events(time_limit=1)
