@@ -25,7 +25,7 @@ automatically, so `pytest -m "not integration"` runs the fast, server-free part.
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -40,10 +40,17 @@ from infra.devnodes import (  # noqa: E402
     create_database,
     drop_database,
 )
+from rainmaker_web import KeyStore  # noqa: E402
 from tests.support import unique_id  # noqa: E402
 
-_INTEGRATION_FIXTURES = {"rabbit", "amqp_url", "pg_admin_url", "pg_url", "database_url",
-                         "fault_rabbit"}
+_INTEGRATION_FIXTURES = {
+    "rabbit",
+    "amqp_url",
+    "pg_admin_url",
+    "pg_url",
+    "database_url",
+    "fault_rabbit",
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -126,3 +133,22 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'test.db'}"
     url: str = request.getfixturevalue("pg_url")
     return url
+
+
+@pytest.fixture
+def key_store(tmp_path: Path) -> Iterator[KeyStore]:
+    """A real key store on a temp SQLite file (HTTP tests of every service)."""
+    store = KeyStore(f"sqlite:///{tmp_path / 'auth.db'}")
+    store.migrate()
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def bearer(key_store: KeyStore) -> Callable[..., dict[str, str]]:
+    """bearer("manager") or bearer("account_manager", am_id="am-1") -> request headers."""
+
+    def make(role: str, am_id: str | None = None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {key_store.create(role, am_id=am_id)}"}
+
+    return make

@@ -68,14 +68,6 @@ def outbox_events(db: Database, event_type: str | None = None) -> list[dict[str,
 
 
 @pytest.fixture
-def key_store(tmp_path) -> Iterator[KeyStore]:
-    store = KeyStore(f"sqlite:///{tmp_path / 'auth.db'}")
-    store.migrate()
-    yield store
-    store.close()
-
-
-@pytest.fixture
 def app(db_url: str, key_store: KeyStore) -> Flask:
     return create_app(Settings(database_url=db_url, bus=BusSettings()), key_store=key_store)
 
@@ -83,13 +75,3 @@ def app(db_url: str, key_store: KeyStore) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
-
-
-@pytest.fixture
-def bearer(key_store: KeyStore) -> Callable[..., dict[str, str]]:
-    """bearer("manager") or bearer("account_manager", am_id="am-1") -> request headers."""
-
-    def make(role: str, am_id: str | None = None) -> dict[str, str]:
-        return {"Authorization": f"Bearer {key_store.create(role, am_id=am_id)}"}
-
-    return make

@@ -12,7 +12,7 @@ Set TAGGING_TEST_ON_POSTGRES=1 to run the same tests on a fresh PostgreSQL datab
 """
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from flask import Flask
@@ -44,14 +44,6 @@ def db(db_url: str) -> Iterator[Database]:
 
 
 @pytest.fixture
-def key_store(tmp_path) -> Iterator[KeyStore]:
-    store = KeyStore(f"sqlite:///{tmp_path / 'auth.db'}")
-    store.migrate()
-    yield store
-    store.close()
-
-
-@pytest.fixture
 def app(db_url: str, key_store: KeyStore) -> Flask:
     return create_app(Settings(database_url=db_url, bus=BusSettings()), key_store=key_store)
 
@@ -59,13 +51,3 @@ def app(db_url: str, key_store: KeyStore) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
-
-
-@pytest.fixture
-def bearer(key_store: KeyStore) -> Callable[..., dict[str, str]]:
-    """bearer("marketing") -> request headers with a fresh key of that role."""
-
-    def make(role: str, am_id: str | None = None) -> dict[str, str]:
-        return {"Authorization": f"Bearer {key_store.create(role, am_id=am_id)}"}
-
-    return make
