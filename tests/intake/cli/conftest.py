@@ -2,7 +2,7 @@
 
 Fake versus real: nothing is faked. Intake's real app (`create_app`) is served over real HTTP
 by werkzeug's `make_server` in a thread on a free port, on its own SQLite file migrated by
-intake's Alembic migrations and a real KeyStore on a temp file; the CLI runs in click's
+intake's Alembic migrations and the suite's real KeyStore (`key_store`); the CLI runs in click's
 CliRunner and makes real requests to it, with real keys of each role. Only the broker is
 absent: no endpoint the CLI calls touches it, and the import job that intake's workers would
 take from the queue is run by the test itself (`worker`: `run_import(db, import_id)` in a
@@ -45,14 +45,6 @@ def db(tmp_path: Path, migrated_template: Path) -> Iterator[Database]:
     database = Database(f"sqlite:///{path}")
     yield database
     database.dispose()
-
-
-@pytest.fixture
-def key_store(tmp_path: Path) -> Iterator[KeyStore]:
-    store = KeyStore(f"sqlite:///{tmp_path / 'auth.db'}")
-    store.migrate()
-    yield store
-    store.close()
 
 
 @pytest.fixture
