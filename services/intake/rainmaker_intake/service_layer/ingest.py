@@ -69,6 +69,7 @@ def ingest(
     *,
     now: datetime,
     import_id: str | None = None,
+    correlation_id: str | None = None,
 ) -> Outcome:
     out = Outcome()
     reasons = blocked(session, [s.contact for s in sightings])
@@ -165,7 +166,7 @@ def ingest(
     if decision_rows:
         session.execute(insert(decisions), decision_rows)
     _count_owned(session, matched_existing, out)
-    _announce(session, ingested, touched, import_id)
+    _announce(session, ingested, touched, import_id, correlation_id or import_id)
     return out
 
 
@@ -260,6 +261,7 @@ def _announce(
     ingested: list[dict[str, Any]],
     touched: list[dict[str, Any]],
     import_id: str | None,
+    correlation_id: str | None,
 ) -> None:
     for start in range(0, len(ingested), MAX_LEADS_PER_MESSAGE):
         add_events(
@@ -267,7 +269,7 @@ def _announce(
             "leads.ingested",
             [{"import_id": import_id, "leads": ingested[start : start + MAX_LEADS_PER_MESSAGE]}],
             producer=PRODUCER,
-            correlation_id=import_id,
+            correlation_id=correlation_id,
         )
     for start in range(0, len(touched), MAX_LEADS_PER_MESSAGE):
         add_events(
@@ -275,5 +277,5 @@ def _announce(
             "leads.touched",
             [{"touches": touched[start : start + MAX_LEADS_PER_MESSAGE]}],
             producer=PRODUCER,
-            correlation_id=import_id,
+            correlation_id=correlation_id,
         )

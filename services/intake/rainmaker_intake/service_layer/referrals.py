@@ -58,7 +58,7 @@ def add_referrals(
         by_source.setdefault(referrer_source(item["referrer"]), []).append((index, sighting))
     now = datetime.now(UTC)
     for source, batch in by_source.items():
-        out = ingest(session, [s for _, s in batch], source, now=now, import_id=None)
+        out = ingest(session, [s for _, s in batch], source, now=now, correlation_id=correlation_id)
         for (index, _), lead_id, kind in zip(batch, out.lead_ids, out.kinds, strict=True):
             status = kind if kind in ("new", "suppressed") else "duplicate"
             results[index] = ReferralResult(index, lead_id, status)
