@@ -103,8 +103,7 @@ class Consumer:
             d = Delivery(generation, method.delivery_tag, bool(method.redelivered), props, body)
             self.deliveries.put(d)
 
-        channel.basic_qos(prefetch_count=self.settings.prefetch)
-        channel.basic_consume(self.queue.name, on_message_callback=on_message, auto_ack=False)
+        self.link.consume(channel, self.queue.name, self.settings.prefetch, on_message)
 
     # -- worker thread -------------------------------------------------------------------------
     def _next_batch(self) -> list[Delivery]:

@@ -62,6 +62,7 @@ class Confirmation:
 
 
 ChannelHook = Callable[[Channel, int], None]
+DeliveryHook = Callable[[Channel, Basic.Deliver, BasicProperties, bytes], None]
 
 
 class AmqpLink:
@@ -89,11 +90,14 @@ class AmqpLink:
         self._pending: dict[int, Confirmation] = {}
         self._next_tag = 0
         self._low_tag = 1  # every tag below this one is settled (confirms arrive in order)
+        self._unsettled: set[int] = set()  # deliveries on this channel not yet acked or nacked
         self.generation = 0  # bumps with every new channel; stale delivery tags are dropped
         self.reconnects = 0
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return  # already connecting or connected
         self._thread = threading.Thread(target=self._run, name=f"amqp-{self.name}", daemon=True)
         self._thread.start()
 
@@ -173,6 +177,7 @@ class AmqpLink:
         self._channel = channel
         self._next_tag = 0
         self._low_tag = 1
+        self._unsettled = set()
         channel.add_on_close_callback(self._on_channel_closed)
         if self._confirms:
             channel.confirm_delivery(
@@ -261,13 +266,36 @@ class AmqpLink:
                 batch.settle(True)
 
     # -- consuming ---------------------------------------------------------------------------------
+    def consume(
+        self, channel: Channel, queue: str, prefetch: int, on_message: DeliveryHook
+    ) -> None:
+        """Start consuming on `channel` (from an on_channel hook); deliveries are tracked so that
+        acks can be folded into one `multiple` ack."""
+
+        def track(ch: Channel, method: Basic.Deliver, props: BasicProperties, body: bytes) -> None:
+            self._unsettled.add(method.delivery_tag)
+            on_message(ch, method, props, body)
+
+        channel.basic_qos(prefetch_count=prefetch)
+        channel.basic_consume(queue, on_message_callback=track, auto_ack=False)
+
     def ack(self, generation: int, delivery_tags: list[int]) -> None:
         """Ack from any thread; tags from an older channel are dropped (they get redelivered)."""
 
         def do() -> None:
-            if generation == self.generation and self._channel and self._channel.is_open:
-                for tag in delivery_tags:
-                    self._channel.basic_ack(tag)
+            channel = self._channel
+            if generation != self.generation or channel is None or not channel.is_open:
+                return
+            self._unsettled.difference_update(delivery_tags)
+            # One `multiple` ack covers every tag below the oldest delivery still being worked
+            # on: the broker then handles one frame per batch instead of one per message.
+            oldest = min(self._unsettled, default=None)
+            covered = [t for t in delivery_tags if oldest is None or t < oldest]
+            if covered:
+                channel.basic_ack(max(covered), multiple=True)
+            for tag in delivery_tags:
+                if oldest is not None and tag > oldest:
+                    channel.basic_ack(tag)
 
         if delivery_tags:
             self.call_soon(do)
@@ -275,6 +303,7 @@ class AmqpLink:
     def nack(self, generation: int, delivery_tag: int, requeue: bool = True) -> None:
         def do() -> None:
             if generation == self.generation and self._channel and self._channel.is_open:
+                self._unsettled.discard(delivery_tag)
                 self._channel.basic_nack(delivery_tag, requeue=requeue)
 
         self.call_soon(do)
