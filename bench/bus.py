@@ -88,6 +88,33 @@ HANDLERS = {EVENT: on_ingested}
 
 
 # -- helpers ------------------------------------------------------------------------------------
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU of a live process (Linux /proc), 0.0 when it is gone."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU seconds spent by named processes between start() and stop()."""
+
+    def __init__(self, pids: dict[str, int | None]) -> None:
+        self.pids = pids
+        self.before: dict[str, float] = {}
+        self.spent: dict[str, float] = {}
+
+    def start(self) -> None:
+        self.before = {k: cpu_seconds(p) for k, p in self.pids.items()}
+
+    def stop(self) -> dict[str, float]:
+        self.spent = {k: cpu_seconds(p) - self.before[k] for k, p in self.pids.items()}
+        return self.spent
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -213,20 +240,40 @@ def count(db: Database, table: Table) -> int:
         return int(session.execute(select(func.count()).select_from(table)).scalar_one())
 
 
-def bus_end_to_end(url: str, n: int, leads_per_event: int, work: Path) -> dict[str, float]:
+def bus_end_to_end(
+    url: str, n: int, leads_per_event: int, work: Path, broker_pid: int | None, consumers: int = 1
+) -> dict[str, Any]:
     producer_url = f"sqlite:///{work / 'producer.db'}"
     consumer_url = f"sqlite:///{work / 'consumer.db'}"
     producer, consumer_db = setup_db(producer_url), setup_db(consumer_url)
     fill_s = fill_outbox(producer, n, leads_per_event)
     env = {**os.environ, "AMQP_URL": url}
     me = [sys.executable, str(Path(__file__).resolve())]
-    start = time.perf_counter()
+    # Interpreter start-up and connecting are not throughput: both processes get ready first,
+    # then the relay is released and the clock starts.
+    ready, go = work / "relay.ready", work / "go"
     procs = [
-        subprocess.Popen([*me, "--role", "consumer", "--db", consumer_url], env=env),
-        subprocess.Popen([*me, "--role", "relay", "--db", producer_url], env=env),
+        subprocess.Popen([*me, "--role", "consumer", "--db", consumer_url], env=env)
+        for _ in range(consumers)
     ]
+    wait_for(lambda: consumers_on(url, QUEUE.name) >= consumers, procs)
+    procs.append(
+        subprocess.Popen(
+            [*me, "--role", "relay", "--db", producer_url, "--ready", str(ready), "--go", str(go)],
+            env=env,
+        )
+    )
+    wait_for(ready.exists, procs)
+    go.touch()
+    start = time.perf_counter()
     relay_s = None
     from rainmaker_bus.tables import outbox
+
+    pids: dict[str, int | None] = {"broker": broker_pid, "relay": procs[-1].pid}
+    pids.update({f"consumer{i + 1}" if consumers > 1 else "consumer": p.pid
+                 for i, p in enumerate(procs[:-1])})  # fmt: skip
+    meter = CpuMeter(pids)
+    meter.start()
 
     try:
         while True:
@@ -246,20 +293,50 @@ def bus_end_to_end(url: str, n: int, leads_per_event: int, work: Path) -> dict[s
                 raise RuntimeError("a bus process died")
             time.sleep(0.05)
         elapsed = time.perf_counter() - start
+        cpu = meter.stop()
     finally:
         for p in procs:
             p.terminate()
         for p in procs:
             p.wait(30)
-    return {"seconds": elapsed, "relay_seconds": relay_s or elapsed, "outbox_fill_seconds": fill_s}
+    return {
+        "seconds": elapsed,
+        "relay_seconds": relay_s or elapsed,
+        "outbox_fill_seconds": fill_s,
+        "cpu": cpu,
+    }
 
 
-def run_role(role: str, db_url: str) -> None:
+def wait_for(ready: Any, procs: list[subprocess.Popen[bytes]], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not ready():
+        if any(p.poll() is not None for p in procs) or time.monotonic() > deadline:
+            raise RuntimeError("a bus process died or never got ready")
+        time.sleep(0.05)
+
+
+def consumers_on(url: str, queue: str) -> int:
+    conn = connect(url)
+    n = int(conn.channel().queue_declare(queue, passive=True).method.consumer_count)
+    conn.close()
+    return n
+
+
+def run_role(role: str, db_url: str, ready: str | None, go: str | None) -> None:
     import signal
 
     settings = BusSettings.from_env()
     db = setup_db(db_url)
-    worker = Relay(db, settings) if role == "relay" else Consumer(db, settings, QUEUE, HANDLERS)
+    if role == "consumer":
+        worker: Relay | Consumer = Consumer(db, settings, QUEUE, HANDLERS)
+    else:
+        worker = Relay(db, settings)
+        worker.link.start()  # connect now; run() finds the link started
+        worker.link.wait_ready(60)
+        if ready and go:
+            Path(ready).touch()
+            while not Path(go).exists():
+                time.sleep(0.01)
     signal.signal(signal.SIGTERM, lambda *_: worker.stop())
     worker.run()
 
@@ -286,12 +363,15 @@ def main() -> int:
         default=3000,
         help="messages for the (slow) one-by-one confirmed publisher",
     )
+    ap.add_argument("--consumers", type=int, default=1, help="competing consumer processes")
     ap.add_argument("--out", type=Path, default=RESULTS)
     ap.add_argument("--role", choices=["relay", "consumer"], help=argparse.SUPPRESS)
     ap.add_argument("--db", help=argparse.SUPPRESS)
+    ap.add_argument("--ready", help=argparse.SUPPRESS)
+    ap.add_argument("--go", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.role:
-        run_role(args.role, args.db)
+        run_role(args.role, args.db, args.ready, args.go)
         return 0
 
     from rainmaker_bus.topology import declare_topology
@@ -322,22 +402,29 @@ def main() -> int:
         size = sum(map(len, bodies)) / n
         seconds: dict[str, float] = {}
         counts: dict[str, int] = {}
+        cpu: dict[str, dict[str, float]] = {}
+        broker_pid = node.pid if node is not None else None
+
+        def raw(name: str, run: Any, count: int) -> None:
+            # The client is this process: its CPU is all pika's while a raw phase runs.
+            meter = CpuMeter({"broker": broker_pid, "client": os.getpid()})
+            meter.start()
+            seconds[name], counts[name] = run(), count
+            cpu[name] = meter.stop()
+
         nb = min(n, args.blocking_events)
-        seconds["raw_publish_blocking"], counts["raw_publish_blocking"] = (
-            raw_publish_blocking(url, bodies[:nb]),
-            nb,
-        )
+        raw("raw_publish_blocking", lambda: raw_publish_blocking(url, bodies[:nb]), nb)
         purge(url)
-        seconds["raw_publish_pipelined"], counts["raw_publish_pipelined"] = (
-            raw_publish_pipelined(url, bodies),
-            n,
-        )
-        seconds["raw_consume"], counts["raw_consume"] = raw_consume(url, n), n
+        raw("raw_publish_pipelined", lambda: raw_publish_pipelined(url, bodies), n)
+        raw("raw_consume", lambda: raw_consume(url, n), n)
         purge(url)
         with tempfile.TemporaryDirectory(prefix="bench-bus-") as tmp:
-            e2e = bus_end_to_end(url, n, args.leads_per_event, Path(tmp))
+            e2e = bus_end_to_end(
+                url, n, args.leads_per_event, Path(tmp), broker_pid, args.consumers
+            )
         purge(url)
         seconds["bus_end_to_end"], counts["bus_end_to_end"] = e2e["seconds"], n
+        cpu["bus_end_to_end"] = e2e["cpu"]
         rates = {k: counts[k] / seconds[k] for k in seconds}
         ratios = {
             "end_to_end_vs_raw_publish_blocking": rates["bus_end_to_end"]
@@ -367,25 +454,30 @@ def main() -> int:
                 "outbox_fill_rate_per_s": round(n / e2e["outbox_fill_seconds"], 1),
             },
             "ratios": {k: round(v, 3) for k, v in ratios.items()},
+            # CPU milliseconds per message by process: where the two cores went.
+            "cpu_ms_per_message": {
+                k: {p: round(1000 * c / counts[k], 4) for p, c in v.items()} for k, v in cpu.items()
+            },
             "target": {"end_to_end_vs_raw_confirmed_publish": 0.5},
         }
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(result, indent=2) + "\n")
-        print_table(result)
+        print_table(result, args.out)
     finally:
         if node is not None:
             node.stop()
     return 0
 
 
-def print_table(r: dict[str, Any]) -> None:
+def print_table(r: dict[str, Any], out: Path) -> None:
     print(
         f"\nbus benchmark: {r['events']} events of ~{r['mean_event_bytes']} B "
         f"({r['leads_per_event']} leads each)"
     )
-    print(f"{'measure':<26}{'messages':>10}{'seconds':>10}{'msg/s':>12}")
+    print(f"{'measure':<26}{'messages':>10}{'seconds':>10}{'msg/s':>12}   CPU ms/message")
     for k, rate in r["rates_per_s"].items():
-        print(f"{k:<26}{r['counts'][k]:>10}{r['seconds'][k]:>10.2f}{rate:>12.0f}")
+        cpu = "  ".join(f"{p} {ms:.3f}" for p, ms in r["cpu_ms_per_message"][k].items())
+        print(f"{k:<26}{r['counts'][k]:>10}{r['seconds'][k]:>10.2f}{rate:>12.0f}   {cpu}")
     d = r["bus_detail"]
     print(
         f"  (bus: relay drained the outbox at {d['relay_rate_per_s']:.0f}/s; "
@@ -393,7 +485,7 @@ def print_table(r: dict[str, Any]) -> None:
     )
     for k, v in r["ratios"].items():
         print(f"{k:<40}{v:>8.2f}")
-    print(f"results: {RESULTS if r else ''}")
+    print(f"results: {out}")
 
 
 if __name__ == "__main__":
