@@ -26,6 +26,9 @@ def database_url(service: str) -> str:
     return f"sqlite:///{var_dir() / f'{service}.db'}"
 
 
+SQLITE_CACHE_KIB = int(os.environ.get("RAINMAKER_SQLITE_CACHE_MIB", "64")) * 1024
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # Web, consumer and relay processes share the file: WAL lets readers run beside one writer,
     # and the busy timeout makes writers queue instead of failing with "database is locked".
@@ -34,6 +37,9 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
+    # Negative: KiB. SQLite's default 2 MiB cache thrashes once the indexes of a table written
+    # in bulk (random UUID and hash keys) outgrow it; pages are only taken as they are used.
+    cur.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cur.close()
 
 
