@@ -61,6 +61,9 @@ def crash_stack(tmp_path: Path, amqp_url: str) -> Iterator[CrashStack]:
         RAINMAKER_AUTH_DATABASE_URL=f"sqlite:///{tmp_path / 'auth.db'}",
         BUS_RETRY_DELAYS_S="0.5,1",
         PYTHONUNBUFFERED="1",
+        # The worker reads and normalises through its helper process however small the file
+        # (killed with it: the process group); the baseline below imports without one.
+        INTAKE_IMPORT_HELPER_MIN_BYTES="0",
     )
     for svc in SERVICES:
         env[f"{svc.upper()}_DATABASE_URL"] = f"sqlite:///{tmp_path / svc}.db"

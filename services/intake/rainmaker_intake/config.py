@@ -7,6 +7,7 @@ from pathlib import Path
 from rainmaker_bus import BusSettings
 from rainmaker_db import database_url, var_dir
 from rainmaker_intake.adapters.reader import Limits
+from rainmaker_intake.service_layer.importer import HELPER_MIN_BYTES
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,8 @@ class Settings:
     bus: BusSettings = field(default_factory=BusSettings)
     max_upload_bytes: int = 512 * 1024 * 1024
     limits: Limits = field(default_factory=Limits)
+    # Lists this large are read and normalised by a helper process beside the worker.
+    import_helper_min_bytes: int = HELPER_MIN_BYTES
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -28,5 +31,8 @@ class Settings:
                 max_rows=int(os.environ.get("INTAKE_MAX_ROWS", 1_000_000)),
                 max_columns=int(os.environ.get("INTAKE_MAX_COLUMNS", 200)),
                 max_field_length=int(os.environ.get("INTAKE_MAX_FIELD_LENGTH", 10_000)),
+            ),
+            import_helper_min_bytes=int(
+                os.environ.get("INTAKE_IMPORT_HELPER_MIN_BYTES", HELPER_MIN_BYTES)
             ),
         )

@@ -2,13 +2,14 @@
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, fields
+from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from rainmaker_db.bulk import insert_plain
 from rainmaker_intake.adapters.tables import contact_keys, contacts
 from rainmaker_intake.domain.contact import NormalisedContact
 
@@ -31,8 +32,9 @@ def to_contact(row: Any) -> NormalisedContact:
 
 
 def contact_values(contact: NormalisedContact) -> dict[str, Any]:
-    data = asdict(contact)
-    data.pop("row_number")
+    # Not dataclasses.asdict: its recursive deep copy was a tenth of an import's time.
+    data = {name: getattr(contact, name) for name in CONTACT_FIELDS}
+    data["attributes"] = dict(contact.attributes)
     return data
 
 
@@ -45,18 +47,28 @@ class DbCandidates:
 
     def fetch(self, keys: Iterable[str]) -> dict[str, NormalisedContact]:
         hashes = sorted({key_hash(k) for k in keys})
-        found: dict[str, NormalisedContact] = {}
+        ids: set[str] = set()
         for start in range(0, len(hashes), IN_CHUNK):
             part = hashes[start : start + IN_CHUNK]
-            # A subquery, not DISTINCT over a join: PostgreSQL cannot compare JSON columns.
-            ids = select(contact_keys.c.lead_id).where(contact_keys.c.key_hash.in_(part))
+            ids.update(
+                self.session.scalars(
+                    select(contact_keys.c.lead_id).where(contact_keys.c.key_hash.in_(part))
+                )
+            )
+        # Then by primary key, and merged contacts dropped here rather than in SQL: with
+        # `merged_into IS NULL` in the query SQLite walked the merged_into index, i.e. every
+        # live contact, so each chunk got slower as the table grew.
+        found: dict[str, NormalisedContact] = {}
+        wanted = sorted(ids)
+        for start in range(0, len(wanted), IN_CHUNK):
             rows = self.session.execute(
-                select(contacts.c.lead_id, *_COLUMNS).where(
-                    contacts.c.lead_id.in_(ids), contacts.c.merged_into.is_(None)
+                select(contacts.c.lead_id, contacts.c.merged_into, *_COLUMNS).where(
+                    contacts.c.lead_id.in_(wanted[start : start + IN_CHUNK])
                 )
             )
             for row in rows:
-                found[row.lead_id] = to_contact(row)
+                if row.merged_into is None:
+                    found[row.lead_id] = to_contact(row)
         return found
 
 
@@ -79,13 +91,13 @@ def insert_contacts(
             for lead_id, c, _ in new
         ],
     )
-    key_rows = [
-        {"key_hash": h, "lead_id": lead_id}
-        for lead_id, _, keys in new
-        for h in {key_hash(k) for k in keys}
-    ]
-    if key_rows:
-        session.execute(insert(contact_keys), key_rows)
+    insert_keys(session, [(lead_id, keys) for lead_id, _, keys in new])
+
+
+def insert_keys(session: Session, keyed: Sequence[tuple[str, Iterable[str]]]) -> None:
+    """The blocking keys of contacts, as hashes: ~8 rows a contact, so straight to the driver."""
+    rows = [(h, lead_id) for lead_id, keys in keyed for h in {key_hash(k) for k in keys}]
+    insert_plain(session, contact_keys, ("key_hash", "lead_id"), rows)
 
 
 def fill_blanks(
@@ -113,4 +125,3 @@ def fill_blanks(
         for name, value in changes.items():
             setattr(current, name, value)
     return changes
-

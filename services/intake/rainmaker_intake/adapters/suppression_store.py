@@ -31,9 +31,12 @@ def _domain(email: str | None) -> str | None:
 
 def blocked(session: Session, batch: Sequence[NormalisedContact]) -> list[str | None]:
     """Per contact: why it may not enter ('suppressed email', ...) or None."""
+    # Each contact's domains and erasure hashes once: both are asked of the whole batch.
+    own_domains = [{d for d in (_domain(c.email), c.website_domain) if d} for c in batch]
+    own_hashes = [erasure_hashes(c) for c in batch]
     emails = {c.email for c in batch if c.email}
-    domains = {d for c in batch for d in (_domain(c.email), c.website_domain) if d}
-    hashes = {h for c in batch for h in erasure_hashes(c)}
+    domains = set().union(*own_domains)
+    hashes = set().union(*own_hashes)
     sup_emails: set[str] = set()
     sup_domains: set[str] = set()
     if emails or domains:
@@ -51,12 +54,12 @@ def blocked(session: Session, batch: Sequence[NormalisedContact]) -> list[str | 
         else set()
     )
     reasons: list[str | None] = []
-    for c in batch:
+    for c, mine, hashed in zip(batch, own_domains, own_hashes, strict=True):
         if c.email in sup_emails:
             reasons.append("suppressed email")
-        elif {_domain(c.email), c.website_domain} & sup_domains:
+        elif mine & sup_domains:
             reasons.append("suppressed domain")
-        elif erased.intersection(erasure_hashes(c)):
+        elif erased.intersection(hashed):
             reasons.append("erased person")
         else:
             reasons.append(None)

@@ -29,7 +29,7 @@ room, and a learned model would need labelled data and a per-merge explanation o
 """
 
 from collections.abc import Iterable
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from rainmaker_intake.domain.blocking import profile_keys
 from rainmaker_intake.domain.contact import NormalisedContact
@@ -37,7 +37,7 @@ from rainmaker_intake.domain.dedup_rules import DEFAULT, Decision, DedupConfig, 
 from rainmaker_intake.domain.similarity import Profile, profile
 
 __all__ = [
-    "DEFAULT", "CandidateSource", "Decision", "DedupConfig", "DedupIndex", "best_match",
+    "DEFAULT", "CandidateSource", "Decision", "DedupConfig", "DedupIndex", "Keyed", "best_match",
     "decide", "match",
 ]  # fmt: skip
 Match = tuple[str, Decision]  # (id of the contact matched, why)
@@ -70,6 +70,18 @@ def best_match(
     return best
 
 
+class Keyed(NamedTuple):
+    """A contact folded for matching, and its blocking keys: computed once per row."""
+
+    profile: Profile
+    keys: set[str]
+
+    @classmethod
+    def of(cls, contact: NormalisedContact) -> "Keyed":
+        p = profile(contact)
+        return cls(p, profile_keys(p))
+
+
 class DedupIndex:
     """The contacts of one import in memory, for within-file dedup: key -> contacts.
 
@@ -95,6 +107,13 @@ class DedupIndex:
     def find(self, contact: NormalisedContact) -> Match | None:
         p = profile(contact)
         return self._find(p, profile_keys(p))
+
+    # The same, for a caller that folded the contact once (`Keyed`) to ask several indexes.
+    def add_keyed(self, contact_id: str, keyed: "Keyed") -> None:
+        self._add(contact_id, keyed.profile, keyed.keys)
+
+    def find_keyed(self, keyed: "Keyed") -> Match | None:
+        return self._find(keyed.profile, keyed.keys)
 
     def find_or_add(self, contact_id: str, contact: NormalisedContact) -> Match | None:
         """Match `contact`; a new person is indexed as `contact_id`, a repeat under its match."""

@@ -31,6 +31,7 @@ def _extractor() -> tldextract.TLDExtract:
 
 
 @lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 16)  # e-mail hosts repeat across a list; the suffix lookup does not
 def registrable_domain(host: str) -> str | None:
     """'www.shop.example.co.uk' -> 'example.co.uk'; None for IPs, 'localhost', bare words."""
     parts = _extractor().extract_str(host.strip(".").lower())

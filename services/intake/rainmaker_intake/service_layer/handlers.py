@@ -11,14 +11,16 @@ from rainmaker_bus.jobs import JobHandler
 from rainmaker_contracts import Envelope
 from rainmaker_db import Database
 from rainmaker_intake.adapters.tables import contacts, customers
+from rainmaker_intake.config import Settings
 from rainmaker_intake.service_layer.importer import note_failure, run_import
 
 
 def import_requested(db: Database, _env: Envelope, data: dict[str, Any]) -> None:
     """A resumable job: commits chunk by chunk (see importer.py). A failure is shown on the
     import (its `error`) and re-raised: the bus retries it, resuming after the checkpoint."""
+    settings = Settings.from_env()  # per job: cheap, and a changed limit applies at once
     try:
-        run_import(db, data["import_id"])
+        run_import(db, data["import_id"], settings.limits, settings.import_helper_min_bytes)
     except Exception as exc:
         note_failure(db, data["import_id"], f"{type(exc).__name__}: {exc}"[:2000])
         raise

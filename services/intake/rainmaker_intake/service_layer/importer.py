@@ -7,7 +7,6 @@ yields exactly one lead and one event however often the worker dies.
 """
 
 import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,27 +17,25 @@ from sqlalchemy.orm import Session
 from rainmaker_db import Database
 from rainmaker_intake.adapters.reader import Limits, open_list
 from rainmaker_intake.adapters.tables import import_errors, imports, lists
-from rainmaker_intake.domain.contact import RawRow, RowError
+from rainmaker_intake.domain.contact import RowError
 from rainmaker_intake.domain.model import ImportStatus, InvalidUpload, NotFound
-from rainmaker_intake.domain.normalise import normalise
 from rainmaker_intake.service_layer import reports
-from rainmaker_intake.service_layer.ingest import Sighting, SourceRef, ingest
+from rainmaker_intake.service_layer.ingest import SourceRef, ingest
+from rainmaker_intake.service_layer.prepare import Prepared, prepared, prepared_in_helper
 
 log = logging.getLogger(__name__)
-CHUNK_ROWS = 2000
-COUNTERS = (
-    "accepted",
-    "duplicates_in_file",
-    "duplicates_existing",
-    "suppressed",
-    "existing_customers",
-    "rejected",
-    "invalid_emails",
-    "invalid_phones",
-)
+# Below this a helper process costs more to start (~1 s) than it saves.
+HELPER_MIN_BYTES = 4 * 1024 * 1024
 
 
-def run_import(db: Database, import_id: str, limits: Limits | None = None) -> None:
+def run_import(
+    db: Database,
+    import_id: str,
+    limits: Limits | None = None,
+    helper_min_bytes: int = HELPER_MIN_BYTES,
+) -> None:
+    """Import one list. Files of `helper_min_bytes` or more are read and normalised by a helper
+    process alongside the worker (see prepare.py)."""
     with db.transaction() as session:
         job = _job(session, import_id)
         if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
@@ -68,68 +65,29 @@ def run_import(db: Database, import_id: str, limits: Limits | None = None) -> No
     tags = tuple(lst.tags or ())
     if job.checkpoint_row:
         log.info("import %s: resuming after row %d", import_id, job.checkpoint_row)
-    errors: list[RowError] = []
-    rows = listfile.rows(on_error=errors.append)
-    for chunk in _chunks(rows, job.checkpoint_row):
-        # Rows up to the checkpoint were reported before the restart: don't report them twice.
-        fresh = [e for e in errors if e.row_number > job.checkpoint_row]
-        _import_chunk(db, import_id, chunk, fresh, source, tags, lst.default_region)
-        errors.clear()
-    with db.transaction() as session:
-        trailing = [e for e in errors if e.row_number > _job(session, import_id).checkpoint_row]
-        if trailing:  # e.g. rows past max_rows, or an unreadable last line
-            _write_errors(session, import_id, trailing)
-            bad = {e.row_number for e in trailing}
-            reports.advance(session, import_id, {"rejected": len(bad)}, {}, len(bad), max(bad))
-        reports.finish(session, import_id)
+    size = Path(job.file_path).stat().st_size
+    chunks = prepared_in_helper if size >= helper_min_bytes else prepared
+    for item in chunks(listfile, job.checkpoint_row, tags, lst.default_region):
+        if isinstance(item, Prepared):
+            _store_chunk(db, import_id, item, source)
+            continue
+        with db.transaction() as session:
+            if item.errors:  # e.g. rows past max_rows, or an unreadable last line
+                _write_errors(session, import_id, item.errors)
+                bad = {e.row_number for e in item.errors}
+                reports.advance(session, import_id, {"rejected": len(bad)}, {}, len(bad), max(bad))
+            reports.finish(session, import_id)
     # Every row's original values are kept on its touch; the file itself would outlive an
     # erasure of the people in it, so it goes once the import is done.
     Path(job.file_path).unlink(missing_ok=True)
 
 
-def _chunks(rows: Iterator[RawRow], after: int) -> Iterator[list[RawRow]]:
-    chunk: list[RawRow] = []
-    for row in rows:
-        if row.row_number <= after:
-            continue
-        chunk.append(row)
-        if len(chunk) >= CHUNK_ROWS:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def _import_chunk(
-    db: Database,
-    import_id: str,
-    chunk: list[RawRow],
-    read_errors: list[RowError],
-    source: SourceRef,
-    tags: tuple[str, ...],
-    region: str | None,
-) -> None:
-    sightings: list[Sighting] = []
-    errors = list(read_errors)
-    counts = dict.fromkeys(COUNTERS, 0)
-    for raw in chunk:
-        contact, row_errors = normalise(raw, default_region=region)
-        errors.extend(row_errors)
-        counts["invalid_emails"] += any(e.column == "email" for e in row_errors)
-        counts["invalid_phones"] += any(e.column in ("phone", "mobile") for e in row_errors)
-        if contact is None:
-            counts["rejected"] += 1
-            continue
-        sightings.append(Sighting(contact, original={**raw.values, **raw.attributes}, tags=tags))
-    counts["rejected"] += len({e.row_number for e in read_errors})
+def _store_chunk(db: Database, import_id: str, chunk: Prepared, source: SourceRef) -> None:
+    """De-duplicate and store one chunk, with its errors and the import's progress, in one
+    transaction: the checkpoint moves with the rows it covers."""
+    counts = dict(chunk.counts)
     with db.transaction() as session:
-        out = ingest(
-            session,
-            sightings,
-            source,
-            now=datetime.now(UTC),
-            import_id=import_id,
-        )
+        out = ingest(session, chunk.sightings, source, now=datetime.now(UTC), import_id=import_id)
         for name in (
             "accepted",
             "duplicates_in_file",
@@ -138,15 +96,9 @@ def _import_chunk(
             "existing_customers",
         ):
             counts[name] = getattr(out, name)
-        last_row = max(chunk[-1].row_number, max((e.row_number for e in errors), default=0))
-        _write_errors(session, import_id, errors)
+        _write_errors(session, import_id, chunk.errors)
         reports.advance(
-            session,
-            import_id,
-            counts,
-            out.owned_by_source,
-            len(chunk) + len({e.row_number for e in read_errors}),
-            last_row,
+            session, import_id, counts, out.owned_by_source, chunk.rows, chunk.last_row
         )
 
 

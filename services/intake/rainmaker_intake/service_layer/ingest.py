@@ -27,7 +27,7 @@ from rainmaker_intake.adapters.suppression_store import blocked
 from rainmaker_intake.adapters.tables import contact_keys, customers, decisions, touches
 from rainmaker_intake.domain.blocking import block_keys
 from rainmaker_intake.domain.contact import NormalisedContact
-from rainmaker_intake.domain.dedup import DedupIndex
+from rainmaker_intake.domain.dedup import DedupIndex, Keyed
 
 PRODUCER = "intake"
 
@@ -73,8 +73,8 @@ def ingest(
 ) -> Outcome:
     out = Outcome()
     reasons = blocked(session, [s.contact for s in sightings])
-    keys = [block_keys(s.contact) for s in sightings]
-    wanted = (k for ks, r in zip(keys, reasons, strict=True) if not r for k in ks)
+    keyed = [Keyed.of(s.contact) for s in sightings]  # folded once, asked of both indexes
+    wanted = (k for ky, r in zip(keyed, reasons, strict=True) if not r for k in ky.keys)
     existing = store.DbCandidates(session).fetch(wanted)
     db_index = DedupIndex()
     for lead_id, contact in existing.items():
@@ -91,21 +91,21 @@ def ingest(
     touched: list[dict[str, Any]] = []
     matched_existing: list[str] = []
 
-    for sighting, why, row_keys in zip(sightings, reasons, keys, strict=True):
+    for sighting, why, row in zip(sightings, reasons, keyed, strict=True):
         contact = sighting.contact
         if why:
             out.suppressed += 1
             out.lead_ids.append(None)
             out.kinds.append("suppressed")
             continue
-        kind, found = "in_file", chunk_index.find(contact)
+        kind, found = "in_file", chunk_index.find_keyed(row)
         if found is None:
-            found = db_index.find(contact)
+            found = db_index.find_keyed(row)
             kind = "in_file" if found is not None and found[0] in ours else "existing"
         touch_id = str(uuid.uuid4())
         if found is None:
             lead_id = str(uuid.uuid4())
-            new.append((lead_id, contact, row_keys))
+            new.append((lead_id, contact, row.keys))
             new_by_id[lead_id] = contact
             out.accepted += 1
             ingested.append(_wire_lead(lead_id, contact, sighting, source, now))
@@ -142,7 +142,7 @@ def ingest(
                     "touched_at": now.isoformat(),
                 }
             )
-        chunk_index.add(lead_id, contact)
+        chunk_index.add_keyed(lead_id, row)
         out.lead_ids.append(lead_id)
         out.kinds.append("new" if found is None else kind)
         touch_rows.append(
@@ -174,13 +174,12 @@ def _touched_by(session: Session, import_id: str, lead_ids: list[str]) -> set[st
     found: set[str] = set()
     for start in range(0, len(lead_ids), store.IN_CHUNK):
         part = lead_ids[start : start + store.IN_CHUNK]
-        found.update(
-            session.scalars(
-                select(touches.c.lead_id).where(
-                    touches.c.import_id == import_id, touches.c.lead_id.in_(part)
-                )
-            )
+        # By lead (a few touches each), filtered by import here: with `import_id = ?` in the
+        # query the planner may walk every touch of this import, which grows with the file.
+        rows = session.execute(
+            select(touches.c.lead_id, touches.c.import_id).where(touches.c.lead_id.in_(part))
         )
+        found.update(r.lead_id for r in rows if r.import_id == import_id)
     return found
 
 

@@ -1,0 +1,165 @@
+"""Read and normalise a list into chunks ready to ingest, in this process or in a helper one.
+
+Reading, parsing and normalising a row (phone numbers, names, addresses) is about a sixth of
+an import's CPU and needs no database, so for a large file a helper process does it while
+the worker de-duplicates and writes the previous chunk: the two cores both work. Chunks come
+back in file order through a bounded queue (memory stays a few chunks), so the worker's
+checkpoint logic is the same either way. The helper exits when the worker dies (a watchdog
+thread watches its parent), and an error in it is raised in the worker, which fails the
+attempt as any error would (the bus retries it, resuming after the checkpoint).
+"""
+
+import logging
+import multiprocessing
+import os
+import queue
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from rainmaker_intake.adapters.reader import ListFile
+from rainmaker_intake.domain.contact import RawRow, RowError
+from rainmaker_intake.domain.normalise import normalise
+from rainmaker_intake.service_layer.ingest import Sighting
+
+log = logging.getLogger(__name__)
+CHUNK_ROWS = 5000
+QUEUE_CHUNKS = 4  # chunks read ahead of the worker: bounds the helper's lead and memory
+COUNTERS = (
+    "accepted",
+    "duplicates_in_file",
+    "duplicates_existing",
+    "suppressed",
+    "existing_customers",
+    "rejected",
+    "invalid_emails",
+    "invalid_phones",
+)
+
+
+@dataclass
+class Prepared:
+    """One chunk of a file: its valid rows as sightings, its row errors, and its counts."""
+
+    sightings: list[Sighting]
+    errors: list[RowError]
+    counts: dict[str, int]
+    rows: int  # rows this chunk accounts for (data rows and rows the reader refused)
+    last_row: int  # the checkpoint once this chunk is stored
+
+
+@dataclass
+class Trailing:
+    """Errors reported after the last chunk (rows past max_rows, an unreadable last line)."""
+
+    errors: list[RowError] = field(default_factory=list)
+
+
+Item = Prepared | Trailing
+
+
+def prepare_chunk(
+    chunk: list[RawRow], read_errors: list[RowError], tags: tuple[str, ...], region: str | None
+) -> Prepared:
+    sightings: list[Sighting] = []
+    errors = list(read_errors)
+    counts = dict.fromkeys(COUNTERS, 0)
+    for raw in chunk:
+        contact, row_errors = normalise(raw, default_region=region)
+        errors.extend(row_errors)
+        counts["invalid_emails"] += any(e.column == "email" for e in row_errors)
+        counts["invalid_phones"] += any(e.column in ("phone", "mobile") for e in row_errors)
+        if contact is None:
+            counts["rejected"] += 1
+            continue
+        sightings.append(Sighting(contact, original={**raw.values, **raw.attributes}, tags=tags))
+    refused = {e.row_number for e in read_errors}
+    counts["rejected"] += len(refused)
+    last_row = max(chunk[-1].row_number, max((e.row_number for e in errors), default=0))
+    return Prepared(sightings, errors, counts, len(chunk) + len(refused), last_row)
+
+
+def prepared(
+    listfile: ListFile, after: int, tags: tuple[str, ...], region: str | None
+) -> Iterator[Item]:
+    """The file's chunks after row `after` (rows up to it were stored before a restart, and
+    their errors reported), then its trailing errors."""
+    errors: list[RowError] = []
+    chunk: list[RawRow] = []
+    for row in listfile.rows(on_error=errors.append):
+        if row.row_number <= after:
+            continue
+        chunk.append(row)
+        if len(chunk) >= CHUNK_ROWS:
+            yield prepare_chunk(chunk, _after(errors, after), tags, region)
+            chunk, errors = [], []
+    if chunk:
+        yield prepare_chunk(chunk, _after(errors, after), tags, region)
+        errors = []
+    yield Trailing(_after(errors, after))
+
+
+def _after(errors: list[RowError], after: int) -> list[RowError]:
+    return [e for e in errors if e.row_number > after]
+
+
+def prepared_in_helper(
+    listfile: ListFile, after: int, tags: tuple[str, ...], region: str | None
+) -> Iterator[Item]:
+    """`prepared(...)`, computed by a helper process one chunk ahead of the caller."""
+    ctx = multiprocessing.get_context("spawn")  # no fork: the worker runs an AMQP I/O thread
+    items: multiprocessing.Queue[Item | BaseException | None] = ctx.Queue(QUEUE_CHUNKS)
+    helper = ctx.Process(
+        target=_helper_main,
+        args=(items, os.getpid(), listfile, after, tags, region),
+        name="intake-prepare",
+        daemon=True,
+    )
+    helper.start()
+    try:
+        while True:
+            try:
+                item = items.get(timeout=5)
+            except queue.Empty:
+                if not helper.is_alive():
+                    why = f"the prepare helper died (exit code {helper.exitcode})"
+                    raise RuntimeError(why) from None
+                continue
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        if helper.is_alive():
+            helper.terminate()
+        helper.join(10)
+        items.close()
+
+
+def _helper_main(
+    items: "multiprocessing.Queue[Item | BaseException | None]",
+    parent: int,
+    listfile: ListFile,
+    after: int,
+    tags: tuple[str, ...],
+    region: str | None,
+) -> None:
+    # A watchdog, not checks between puts: once the worker is gone the helper may be blocked
+    # anywhere, e.g. in the queue's feeder thread flushing into a pipe nobody reads.
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+    try:
+        for item in prepared(listfile, after, tags, region):
+            items.put(item)
+    except Exception as exc:  # raised again in the worker, where the job fails visibly
+        log.exception("prepare helper failed")
+        items.put(RuntimeError(f"reading the list failed: {type(exc).__name__}: {exc}"))
+        return
+    items.put(None)
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
