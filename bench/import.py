@@ -235,6 +235,12 @@ class Sampler(threading.Thread):
         self.sample()
 
     def sample(self) -> None:
+        # Children that appear during the run: an import worker's read/normalise helper.
+        for name, pid in list(self.pids.items()):
+            if "imports" in name:
+                for child in children(pid):
+                    if child not in self.pids.values():
+                        self.pids[f"{name}-helper{child}"] = child
         for name, pid in self.pids.items():
             status = proc_status(pid)
             if status:
