@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from rainmaker_db.bulk import insert_plain
 from rainmaker_intake.adapters.tables import contact_keys, contacts
 from rainmaker_intake.domain.contact import NormalisedContact
+from rainmaker_intake.domain.dedup import Keyed
+from rainmaker_intake.domain.similarity import pack, profile
 
 # Columns shared by NormalisedContact and the contacts table.
 CONTACT_FIELDS = tuple(f.name for f in fields(NormalisedContact) if f.name != "row_number")
@@ -39,13 +41,14 @@ def contact_values(contact: NormalisedContact) -> dict[str, Any]:
 
 
 class DbCandidates:
-    """Existing live contacts sharing a blocking key with any row of a chunk (one query per
-    ~900 keys), keyed by hash so each row can then ask for its own."""
+    """Existing live contacts sharing a blocking key with any row of a chunk, as packed match
+    profiles (one query per ~900 keys); the full contact is loaded only for a match."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def fetch(self, keys: Iterable[str]) -> dict[str, NormalisedContact]:
+    def fetch(self, keys: Iterable[str]) -> dict[str, str]:
+        """lead_id -> packed profile of every live contact sharing one of `keys`."""
         hashes = sorted({key_hash(k) for k in keys})
         ids: set[str] = set()
         for start in range(0, len(hashes), IN_CHUNK):
@@ -57,25 +60,37 @@ class DbCandidates:
             )
         # Then by primary key, and merged contacts dropped here rather than in SQL: with
         # `merged_into IS NULL` in the query SQLite walked the merged_into index, i.e. every
-        # live contact, so each chunk got slower as the table grew.
-        found: dict[str, NormalisedContact] = {}
+        # live contact, so each chunk got slower as the table grew. Only the stored profile
+        # is read: candidates outnumber matches by far once the table holds millions.
+        found: dict[str, str] = {}
         wanted = sorted(ids)
         for start in range(0, len(wanted), IN_CHUNK):
             rows = self.session.execute(
-                select(contacts.c.lead_id, contacts.c.merged_into, *_COLUMNS).where(
+                select(contacts.c.lead_id, contacts.c.merged_into, contacts.c.match_profile).where(
                     contacts.c.lead_id.in_(wanted[start : start + IN_CHUNK])
                 )
             )
             for row in rows:
                 if row.merged_into is None:
-                    found[row.lead_id] = to_contact(row)
+                    found[row.lead_id] = row.match_profile or ""
+        stale = [lead_id for lead_id, packed in found.items() if not packed]
+        for lead_id in stale:  # written before profiles were stored: fold it now
+            contact = load_contact(self.session, lead_id)
+            if contact is not None:
+                found[lead_id] = pack(profile(contact))
         return found
 
 
+def load_contact(session: Session, lead_id: str) -> NormalisedContact | None:
+    row = session.execute(select(*_COLUMNS).where(contacts.c.lead_id == lead_id)).first()
+    return to_contact(row) if row is not None else None
+
+
 def insert_contacts(
-    session: Session, new: Sequence[tuple[str, NormalisedContact, set[str]]], now: datetime
+    session: Session, new: Sequence[tuple[str, NormalisedContact, Keyed]], now: datetime
 ) -> None:
-    """Insert (lead_id, contact, blocking keys) rows in two executemany statements."""
+    """Insert (lead_id, contact, its Keyed) rows: contacts with their match profiles, then
+    their blocking keys."""
     if not new:
         return
     session.execute(
@@ -84,14 +99,15 @@ def insert_contacts(
             {
                 "lead_id": lead_id,
                 **contact_values(c),
+                "match_profile": pack(keyed.profile),
                 "is_customer": False,
                 "created_at": now,
                 "updated_at": now,
             }
-            for lead_id, c, _ in new
+            for lead_id, c, keyed in new
         ],
     )
-    insert_keys(session, [(lead_id, keys) for lead_id, _, keys in new])
+    insert_keys(session, [(lead_id, keyed.keys) for lead_id, _, keyed in new])
 
 
 def insert_keys(session: Session, keyed: Sequence[tuple[str, Iterable[str]]]) -> None:
@@ -119,9 +135,22 @@ def fill_blanks(
     if extra:
         changes["attributes"] = {**current.attributes, **extra}
     if changes:
-        session.execute(
-            update(contacts).where(contacts.c.lead_id == lead_id).values(**changes, updated_at=now)
-        )
         for name, value in changes.items():
             setattr(current, name, value)
+        session.execute(
+            update(contacts)
+            .where(contacts.c.lead_id == lead_id)
+            .values(**changes, match_profile=pack(profile(current)), updated_at=now)
+        )
     return changes
+
+
+def refresh_profile(session: Session, lead_id: str) -> None:
+    """Re-fold a contact whose fields were changed in SQL (an unmerge takes values back)."""
+    contact = load_contact(session, lead_id)
+    if contact is not None:
+        session.execute(
+            update(contacts)
+            .where(contacts.c.lead_id == lead_id)
+            .values(match_profile=pack(profile(contact)))
+        )

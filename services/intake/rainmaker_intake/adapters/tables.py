@@ -89,6 +89,9 @@ contacts = Table(
     Column("attributes", JSON, nullable=False, default=dict),
     Column("is_customer", Boolean, nullable=False, default=False),
     Column("merged_into", String(36), index=True),
+    # The contact folded for matching (similarity.pack): candidates are compared on it
+    # without loading and re-folding whole contacts.
+    Column("match_profile", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )

@@ -34,7 +34,7 @@ from typing import NamedTuple, Protocol
 from rainmaker_intake.domain.blocking import profile_keys
 from rainmaker_intake.domain.contact import NormalisedContact
 from rainmaker_intake.domain.dedup_rules import DEFAULT, Decision, DedupConfig, decide
-from rainmaker_intake.domain.similarity import Profile, profile
+from rainmaker_intake.domain.similarity import Profile, pack, profile, unpack
 
 __all__ = [
     "DEFAULT", "CandidateSource", "Decision", "DedupConfig", "DedupIndex", "Keyed", "best_match",
@@ -115,6 +115,11 @@ class DedupIndex:
     def find_keyed(self, keyed: "Keyed") -> Match | None:
         return self._find(keyed.profile, keyed.keys)
 
+    def add_packed(self, contact_id: str, packed: str) -> None:
+        """Index a stored contact by its packed profile (contacts.match_profile)."""
+        p = unpack(packed)
+        self._add(contact_id, p, profile_keys(p), packed)
+
     def find_or_add(self, contact_id: str, contact: NormalisedContact) -> Match | None:
         """Match `contact`; a new person is indexed as `contact_id`, a repeat under its match."""
         p = profile(contact)
@@ -123,10 +128,10 @@ class DedupIndex:
         self._add(found[0] if found else contact_id, p, keys)
         return found
 
-    def _add(self, contact_id: str, p: Profile, keys: set[str]) -> None:
+    def _add(self, contact_id: str, p: Profile, keys: set[str], packed: str = "") -> None:
         slot = len(self._packed)
         self._ids.append(contact_id)
-        self._packed.append("\x1f".join(p))
+        self._packed.append(packed or pack(p))
         for key in keys:
             h = hash(key)
             held = self._blocks.get(h)
@@ -147,7 +152,7 @@ class DedupIndex:
                 slots.update(held[-self.config.max_block :])
         best: tuple[int, Decision] | None = None
         for slot in sorted(slots):
-            decision = decide(p, Profile(*self._packed[slot].split("\x1f")), self.config)
+            decision = decide(p, unpack(self._packed[slot]), self.config)
             if decision and (best is None or decision.score > best[1].score):
                 best = (slot, decision)
         return (self._ids[best[0]], best[1]) if best else None

@@ -83,6 +83,18 @@ class Profile(NamedTuple):
     house: str
 
 
+_SEP = "\x1f"  # unit separator: folding leaves no control characters in a profile
+
+
+def pack(p: Profile) -> str:
+    """A profile as one string: how the in-memory index keeps it and the database stores it."""
+    return _SEP.join(p)
+
+
+def unpack(packed: str) -> Profile:
+    return Profile(*packed.split(_SEP))
+
+
 def profile(c: NormalisedContact) -> Profile:
     email = (c.email or "").strip().lower()
     street, house = street_parts(c.street)

@@ -77,13 +77,14 @@ def ingest(
     wanted = (k for ky, r in zip(keyed, reasons, strict=True) if not r for k in ky.keys)
     existing = store.DbCandidates(session).fetch(wanted)
     db_index = DedupIndex()
-    for lead_id, contact in existing.items():
-        db_index.add(lead_id, contact)
+    for lead_id, packed in existing.items():
+        db_index.add_packed(lead_id, packed)
+    loaded: dict[str, NormalisedContact] = {}  # existing contacts matched: whole, to fill in
     # Earlier chunks of this import are in the database already: a match there is "in file"
     # when this import touched that lead. Memory stays bounded by the chunk, not the file.
     ours = _touched_by(session, import_id, list(existing)) if import_id else set()
     chunk_index = DedupIndex()
-    new: list[tuple[str, NormalisedContact, set[str]]] = []
+    new: list[tuple[str, NormalisedContact, Keyed]] = []
     new_by_id: dict[str, NormalisedContact] = {}
     touch_rows: list[dict[str, Any]] = []
     decision_rows: list[dict[str, Any]] = []
@@ -105,16 +106,22 @@ def ingest(
         touch_id = str(uuid.uuid4())
         if found is None:
             lead_id = str(uuid.uuid4())
-            new.append((lead_id, contact, row.keys))
+            new.append((lead_id, contact, row))
             new_by_id[lead_id] = contact
             out.accepted += 1
             ingested.append(_wire_lead(lead_id, contact, sighting, source, now))
         else:
             lead_id, decision = found
             filled: dict[str, Any] = {}
-            current = new_by_id.get(lead_id) or existing.get(lead_id)
-            if current is not None and lead_id not in new_by_id:
-                filled = _fill(session, lead_id, current, contact, now)
+            current = new_by_id.get(lead_id)
+            if current is None and lead_id in existing:
+                if lead_id not in loaded:
+                    found_contact = store.load_contact(session, lead_id)
+                    if found_contact is not None:
+                        loaded[lead_id] = found_contact
+                current = loaded.get(lead_id)
+                if current is not None:
+                    filled = _fill(session, lead_id, current, contact, now)
             decision_rows.append(
                 {
                     "import_id": import_id,

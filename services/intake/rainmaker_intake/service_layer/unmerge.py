@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from rainmaker_bus import add_event, add_events
 from rainmaker_intake.adapters import contact_store as store
 from rainmaker_intake.adapters.tables import contacts, decisions, imports, lists, touches
-from rainmaker_intake.domain.blocking import block_keys
 from rainmaker_intake.domain.contact import FIELDS, RawRow
+from rainmaker_intake.domain.dedup import Keyed
 from rainmaker_intake.domain.model import NotFound
 from rainmaker_intake.domain.normalise import normalise
 from rainmaker_intake.service_layer.ingest import Sighting, SourceRef, _wire_lead
@@ -50,7 +50,7 @@ def unmerge(session: Session, lead_id: str, decision_id: int) -> str:
     if contact is None:
         raise NothingToUnmerge(f"the row behind decision {decision_id} is no longer a contact")
     now = datetime.now(UTC)
-    store.insert_contacts(session, [(d.merged_id, contact, block_keys(contact))], now)
+    store.insert_contacts(session, [(d.merged_id, contact, Keyed.of(contact))], now)
     session.execute(
         update(touches).where(touches.c.touch_id == d.touch_id).values(lead_id=d.merged_id)
     )
@@ -62,6 +62,7 @@ def unmerge(session: Session, lead_id: str, decision_id: int) -> str:
                 .values(**{name: None})
             )
     _give_back_attributes(session, lead_id, (d.filled or {}).get("attributes") or {})
+    store.refresh_profile(session, lead_id)
     session.execute(
         update(decisions).where(decisions.c.decision_id == decision_id).values(undone_at=now)
     )

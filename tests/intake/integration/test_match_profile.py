@@ -1,0 +1,60 @@
+"""contacts.match_profile: what candidates are compared on, kept true to the contact.
+
+Dedup against existing contacts reads only this column for candidates; it must follow every
+change of a contact (filled blanks, an unmerge giving values back), and a contact stored
+before the column existed (NULL) must still be found.
+"""
+
+from sqlalchemy import select, update
+
+from rainmaker_intake.adapters.contact_store import load_contact
+from rainmaker_intake.adapters.tables import contacts
+from rainmaker_intake.domain.similarity import pack, profile
+from tests.intake.integration.conftest import Intake
+from tests.intake.integration.people import person, to_csv
+
+
+def _stored_and_true(intake: Intake, lead_id: str) -> tuple[str | None, str]:
+    with intake.db.reader() as session:
+        stored = session.scalar(
+            select(contacts.c.match_profile).where(contacts.c.lead_id == lead_id)
+        )
+        contact = load_contact(session, lead_id)
+    assert contact is not None
+    return stored, pack(profile(contact))
+
+
+def test_the_profile_follows_filled_blanks_and_unmerges(intake: Intake) -> None:
+    row = person(1)
+    blank = {**row, "Company": "", "Website": ""}
+    intake.import_list(to_csv([blank]), "First sighting")
+    lead_id = intake.lead_id_of(row["Email"])
+    stored, true = _stored_and_true(intake, lead_id)
+    assert stored == true
+
+    second = intake.import_list(to_csv([row]), "Second sighting")
+    assert second["duplicates_existing"] == 1
+    stored, true = _stored_and_true(intake, lead_id)
+    assert stored == true and row["Company"].split()[0].lower() in true  # the filled company
+
+    decision = intake.lead(lead_id)["decisions"][0]
+    r = intake.client.post(
+        f"/leads/{lead_id}/unmerge",
+        json={"decision_id": decision["decision_id"]},
+        headers=intake.headers,
+    )
+    assert r.status_code == 201, r.get_data(as_text=True)
+    stored, true = _stored_and_true(intake, lead_id)
+    assert stored == true  # the company given back: no longer in the survivor's profile
+    restored, restored_true = _stored_and_true(intake, r.json["lead_id"])
+    assert restored == restored_true
+
+
+def test_a_contact_without_a_stored_profile_is_still_matched(intake: Intake) -> None:
+    rows = [person(i) for i in range(5)]
+    intake.import_list(to_csv(rows), "Before the column existed")
+    with intake.db.transaction() as session:
+        session.execute(update(contacts).values(match_profile=None))
+    again = intake.import_list(to_csv(rows), "Again", vendor="OtherCo")
+    assert (again["accepted"], again["duplicates_existing"]) == (0, 5)
+    assert intake.contact_count() == 5
