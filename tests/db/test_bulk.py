@@ -1,0 +1,42 @@
+"""insert_plain on real SQLite and PostgreSQL: rows land as given, in the caller's transaction."""
+
+import pytest
+from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, select
+
+from rainmaker_db import Database
+from rainmaker_db.bulk import insert_plain
+
+META = MetaData()
+pairs = Table(
+    "bulk_pairs",
+    META,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key_hash", BigInteger, nullable=False),
+    Column("label", String(50)),
+)
+
+
+@pytest.fixture
+def db(database_url: str) -> Database:
+    db = Database(database_url)
+    with db.engine.begin() as conn:
+        META.create_all(conn)
+    return db
+
+
+def test_rows_land_as_given(db: Database) -> None:
+    rows = [(2**62 - i, f"row {i}" if i % 3 else None) for i in range(5000)]
+    rows.append((-(2**62), "tab\tquote\"new\nline\\back"))  # COPY's escapes
+    with db.transaction() as session:
+        insert_plain(session, pairs, ("key_hash", "label"), rows)
+    with db.reader() as session:
+        got = session.execute(select(pairs.c.key_hash, pairs.c.label).order_by(pairs.c.id)).all()
+    assert [tuple(r) for r in got] == rows
+
+
+def test_rows_go_with_a_rolled_back_transaction(db: Database) -> None:
+    with pytest.raises(RuntimeError), db.transaction() as session:
+        insert_plain(session, pairs, ("key_hash", "label"), [(1, "a"), (2, "b")])
+        raise RuntimeError("the caller's transaction fails")
+    with db.reader() as session:
+        assert session.execute(select(pairs)).all() == []
