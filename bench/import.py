@@ -244,7 +244,9 @@ class Sampler(threading.Thread):
         for name, pid in self.pids.items():
             status = proc_status(pid)
             if status:
-                self.seen[name] = status
+                # An exiting process (a zombie) has lost its memory lines: keep the peak seen.
+                peak = max(status.get("VmHWM", 0), self.seen.get(name, {}).get("VmHWM", 0))
+                self.seen[name] = {**status, "VmHWM": peak}
                 self.first_ticks.setdefault(name, status.get("cpu_ticks", 0))
 
     def run(self) -> None:

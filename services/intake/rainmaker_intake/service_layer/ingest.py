@@ -11,7 +11,6 @@ Every duplicate decision is recorded with its rule and score. Events go to the o
 caller's transaction: `leads.ingested` for new leads, `leads.touched` for touches.
 """
 
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from rainmaker_bus import add_events
 from rainmaker_contracts.intake import MAX_LEADS_PER_MESSAGE
+from rainmaker_db.ids import new_id
 from rainmaker_intake.adapters import contact_store as store
 from rainmaker_intake.adapters.suppression_store import blocked
 from rainmaker_intake.adapters.tables import contact_keys, customers, decisions, touches
@@ -103,9 +103,9 @@ def ingest(
         if found is None:
             found = db_index.find_keyed(row)
             kind = "in_file" if found is not None and found[0] in ours else "existing"
-        touch_id = str(uuid.uuid4())
+        touch_id = new_id()
         if found is None:
-            lead_id = str(uuid.uuid4())
+            lead_id = new_id()
             new.append((lead_id, contact, row))
             new_by_id[lead_id] = contact
             out.accepted += 1
@@ -127,7 +127,7 @@ def ingest(
                     "import_id": import_id,
                     "row_number": contact.row_number,
                     "lead_id": lead_id,
-                    "merged_id": str(uuid.uuid4()),
+                    "merged_id": new_id(),
                     "touch_id": touch_id,
                     "kind": kind,
                     "rule": decision.rule,
