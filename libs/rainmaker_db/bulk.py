@@ -6,10 +6,11 @@ the cost of the insert itself. Only for columns whose values the driver takes as
 (str, int, float, None): no type needing a bind processor (dates on SQLite, JSON, enums).
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import BigInteger, ColumnElement, Integer, String, Table, any_, bindparam
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 _MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
@@ -40,3 +41,18 @@ def insert_plain(
     marks = ", ".join([mark] * len(columns))
     sql = f"INSERT INTO {quote.format_table(table)} ({names}) VALUES ({marks})"
     conn.exec_driver_sql(sql, list(rows))
+
+
+def member_of(session: Session, column: ColumnElement[Any], values: Collection[Any]) -> Any:
+    """`column IN (values)`, as `column = ANY(:array)` on PostgreSQL: one parameter instead of
+    thousands, which PostgreSQL parses and plans far faster (a chunk of an import asks for
+    ~40,000 blocking keys). Keep lists under ~900 values on SQLite (its parameter limit)."""
+    if session.get_bind().dialect.name == "postgresql":
+        kind = BigInteger() if isinstance(column.type, Integer) else String()
+        return column == any_(bindparam(None, list(values), type_=ARRAY(kind)))
+    return column.in_(values)
+
+
+def in_batch(session: Session) -> int:
+    """How many values one `member_of` may take: SQLite caps bound parameters per statement."""
+    return 20_000 if session.get_bind().dialect.name == "postgresql" else 900

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, select
 
 from rainmaker_db import Database
-from rainmaker_db.bulk import insert_plain
+from rainmaker_db.bulk import in_batch, insert_plain, member_of
 
 META = MetaData()
 pairs = Table(
@@ -40,3 +40,23 @@ def test_rows_go_with_a_rolled_back_transaction(db: Database) -> None:
         raise RuntimeError("the caller's transaction fails")
     with db.reader() as session:
         assert session.execute(select(pairs)).all() == []
+
+
+def test_member_of_matches_in_on_both_databases(db: Database) -> None:
+    rows = [(i, f"label {i}") for i in range(3000)]
+    with db.transaction() as session:
+        insert_plain(session, pairs, ("key_hash", "label"), rows)
+    with db.reader() as session:
+        step = in_batch(session)
+        wanted = list(range(0, 6000, 2))  # half of them exist
+        got: set[int] = set()
+        for start in range(0, len(wanted), step):
+            part = wanted[start : start + step]
+            got.update(session.scalars(select(pairs.c.key_hash).where(
+                member_of(session, pairs.c.key_hash, part))))  # fmt: skip
+        labels = set(session.scalars(select(pairs.c.label).where(
+            member_of(session, pairs.c.label, ["label 7", "label 2999", "nobody"]))))  # fmt: skip
+        empty = session.scalars(select(pairs.c.id).where(member_of(session, pairs.c.id, []))).all()
+    assert got == set(range(0, 3000, 2))
+    assert labels == {"label 7", "label 2999"}
+    assert empty == []

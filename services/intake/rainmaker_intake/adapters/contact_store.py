@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from rainmaker_db.bulk import insert_plain
+from rainmaker_db.bulk import in_batch, insert_plain, member_of
 from rainmaker_intake.adapters.tables import contact_keys, contacts
 from rainmaker_intake.domain.contact import NormalisedContact
 from rainmaker_intake.domain.dedup import Keyed
@@ -51,11 +51,14 @@ class DbCandidates:
         """lead_id -> packed profile of every live contact sharing one of `keys`."""
         hashes = sorted({key_hash(k) for k in keys})
         ids: set[str] = set()
-        for start in range(0, len(hashes), IN_CHUNK):
-            part = hashes[start : start + IN_CHUNK]
+        step = in_batch(self.session)
+        for start in range(0, len(hashes), step):
+            part = hashes[start : start + step]
             ids.update(
                 self.session.scalars(
-                    select(contact_keys.c.lead_id).where(contact_keys.c.key_hash.in_(part))
+                    select(contact_keys.c.lead_id).where(
+                        member_of(self.session, contact_keys.c.key_hash, part)
+                    )
                 )
             )
         # Then by primary key, and merged contacts dropped here rather than in SQL: with
@@ -64,10 +67,10 @@ class DbCandidates:
         # is read: candidates outnumber matches by far once the table holds millions.
         found: dict[str, str] = {}
         wanted = sorted(ids)
-        for start in range(0, len(wanted), IN_CHUNK):
+        for start in range(0, len(wanted), step):
             rows = self.session.execute(
                 select(contacts.c.lead_id, contacts.c.merged_into, contacts.c.match_profile).where(
-                    contacts.c.lead_id.in_(wanted[start : start + IN_CHUNK])
+                    member_of(self.session, contacts.c.lead_id, wanted[start : start + step])
                 )
             )
             for row in rows:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rainmaker_db.bulk import member_of
 from rainmaker_intake.adapters.tables import erasures, suppressions
 from rainmaker_intake.domain.contact import NormalisedContact
 from rainmaker_intake.domain.web import registrable_domain
@@ -40,16 +41,21 @@ def blocked(session: Session, batch: Sequence[NormalisedContact]) -> list[str | 
     sup_emails: set[str] = set()
     sup_domains: set[str] = set()
     if emails or domains:
+        kind, value = suppressions.c.kind, suppressions.c.value
         rows = session.execute(
             select(suppressions.c.kind, suppressions.c.value).where(
-                ((suppressions.c.kind == "email") & suppressions.c.value.in_(emails))
-                | ((suppressions.c.kind == "domain") & suppressions.c.value.in_(domains))
+                ((kind == "email") & member_of(session, value, emails))
+                | ((kind == "domain") & member_of(session, value, domains))
             )
         )
-        for kind, value in rows:
-            (sup_emails if kind == "email" else sup_domains).add(value)
+        for row in rows:
+            (sup_emails if row.kind == "email" else sup_domains).add(row.value)
     erased = (
-        set(session.scalars(select(erasures.c.hash).where(erasures.c.hash.in_(hashes))))
+        set(
+            session.scalars(
+                select(erasures.c.hash).where(member_of(session, erasures.c.hash, hashes))
+            )
+        )
         if hashes
         else set()
     )

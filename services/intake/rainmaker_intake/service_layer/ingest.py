@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from rainmaker_bus import add_events
 from rainmaker_contracts.intake import MAX_LEADS_PER_MESSAGE
+from rainmaker_db.bulk import in_batch, member_of
 from rainmaker_db.ids import new_id
 from rainmaker_intake.adapters import contact_store as store
 from rainmaker_intake.adapters.suppression_store import blocked
@@ -179,12 +180,15 @@ def ingest(
 
 def _touched_by(session: Session, import_id: str, lead_ids: list[str]) -> set[str]:
     found: set[str] = set()
-    for start in range(0, len(lead_ids), store.IN_CHUNK):
-        part = lead_ids[start : start + store.IN_CHUNK]
+    step = in_batch(session)
+    for start in range(0, len(lead_ids), step):
+        part = lead_ids[start : start + step]
         # By lead (a few touches each), filtered by import here: with `import_id = ?` in the
         # query the planner may walk every touch of this import, which grows with the file.
         rows = session.execute(
-            select(touches.c.lead_id, touches.c.import_id).where(touches.c.lead_id.in_(part))
+            select(touches.c.lead_id, touches.c.import_id).where(
+                member_of(session, touches.c.lead_id, part)
+            )
         )
         found.update(r.lead_id for r in rows if r.import_id == import_id)
     return found
