@@ -21,13 +21,10 @@ import requests
 from sqlalchemy import create_engine, text
 
 from infra.devnodes import RabbitNode
-from rainmaker_db import Database, upgrade
-from rainmaker_intake.bootstrap import MIGRATIONS
 from rainmaker_intake.domain.dedup_words import ROLE_ACCOUNTS
-from rainmaker_intake.service_layer.importer import run_import
-from rainmaker_intake.service_layer.lists import UploadList, upload_list
 from rainmaker_intake.testing.listgen import generate
 from tests.e2e.stack import BIN, SERVICES, Stack
+from tests.support.imports import import_directly
 
 ROWS = 20_000
 KILL_AFTER_ROWS = 6_000
@@ -90,15 +87,8 @@ def queue_depths(rabbit: RabbitNode, amqp_url: str) -> dict[str, int]:
 def uninterrupted(path: Path, region: str, work: Path) -> dict[str, Any]:
     """The same list imported in one go by the service layer, on a SQLite file of its own:
     what the crashed-and-resumed import must come to."""
-    url = f"sqlite:///{work / 'baseline.db'}"
-    upgrade(MIGRATIONS, url)
-    db = Database(url)
-    copy = work / "baseline.csv"
-    copy.write_bytes(path.read_bytes())
-    with db.transaction() as session:
-        cmd = UploadList(name="baseline", currency="EUR", default_region=region)
-        _, import_id, _ = upload_list(session, cmd, copy, "baseline", None)
-    run_import(db, import_id)
+    (work / "baseline").mkdir()  # not beside the stack's own intake.db
+    db = import_directly(path, work / "baseline", region)
     with db.reader() as session:
         row = session.execute(text("SELECT * FROM imports")).one()._mapping
         shared = session.execute(text(

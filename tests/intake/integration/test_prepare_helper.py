@@ -16,12 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from rainmaker_db import Database, upgrade
 from rainmaker_intake.adapters.reader import open_list
 from rainmaker_intake.adapters.tables import contacts, import_errors, imports, touches
-from rainmaker_intake.bootstrap import MIGRATIONS
-from rainmaker_intake.service_layer.importer import run_import
-from rainmaker_intake.service_layer.lists import UploadList, upload_list
 from rainmaker_intake.service_layer.prepare import (
     CHUNK_ROWS,
     Prepared,
@@ -30,6 +26,7 @@ from rainmaker_intake.service_layer.prepare import (
     prepared_in_helper,
 )
 from rainmaker_intake.testing.listgen import GeneratedList, generate
+from tests.support.imports import import_directly
 
 ROWS = 2 * CHUNK_ROWS + 777  # three chunks, the last one partial
 
@@ -56,15 +53,7 @@ def test_the_helper_hands_over_what_the_worker_would_prepare(messy: GeneratedLis
 
 
 def _import(path: Path, work: Path, helper_min_bytes: int) -> dict[str, object]:
-    url = f"sqlite:///{work / 'intake.db'}"
-    upgrade(MIGRATIONS, url)
-    db = Database(url)
-    copy = work / "list.csv"
-    copy.write_bytes(path.read_bytes())
-    with db.transaction() as session:
-        cmd = UploadList(name="helper", currency="EUR", default_region="GB")
-        _, import_id, _ = upload_list(session, cmd, copy, "sha", None)
-    run_import(db, import_id, helper_min_bytes=helper_min_bytes)
+    db = import_directly(path, work, helper_min_bytes=helper_min_bytes)
     with db.reader() as s:
         job = s.execute(select(imports)).one()._mapping
         out: dict[str, object] = {
