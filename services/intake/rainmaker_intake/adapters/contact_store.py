@@ -1,6 +1,5 @@
 """Contacts in the database, as the dedup sees them: candidates by blocking key, inserts."""
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from datetime import datetime
@@ -20,11 +19,6 @@ CONTACT_FIELDS = tuple(f.name for f in fields(NormalisedContact) if f.name != "r
 _COLUMNS = [contacts.c[name] for name in CONTACT_FIELDS]
 # SQLite caps bound parameters per statement; stay well below it.
 IN_CHUNK = 900
-
-
-def key_hash(key: str) -> int:
-    """A stable signed 63-bit hash (Python's hash() changes between processes)."""
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big") >> 1
 
 
 def to_contact(row: Any) -> NormalisedContact:
@@ -47,9 +41,9 @@ class DbCandidates:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def fetch(self, keys: Iterable[str]) -> dict[str, str]:
-        """lead_id -> packed profile of every live contact sharing one of `keys`."""
-        hashes = sorted({key_hash(k) for k in keys})
+    def fetch(self, key_hashes: Iterable[int]) -> dict[str, str]:
+        """lead_id -> packed profile of every live contact sharing one of the keys."""
+        hashes = sorted(set(key_hashes))
         ids: set[str] = set()
         step = in_batch(self.session)
         for start in range(0, len(hashes), step):
@@ -110,12 +104,12 @@ def insert_contacts(
             for lead_id, c, keyed in new
         ],
     )
-    insert_keys(session, [(lead_id, keyed.keys) for lead_id, _, keyed in new])
+    insert_keys(session, [(lead_id, keyed.hashes) for lead_id, _, keyed in new])
 
 
-def insert_keys(session: Session, keyed: Sequence[tuple[str, Iterable[str]]]) -> None:
+def insert_keys(session: Session, hashed: Sequence[tuple[str, Iterable[int]]]) -> None:
     """The blocking keys of contacts, as hashes: ~8 rows a contact, so straight to the driver."""
-    rows = [(h, lead_id) for lead_id, keys in keyed for h in {key_hash(k) for k in keys}]
+    rows = [(h, lead_id) for lead_id, hashes in hashed for h in hashes]
     insert_plain(session, contact_keys, ("key_hash", "lead_id"), rows)
 
 

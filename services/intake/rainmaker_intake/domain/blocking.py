@@ -11,6 +11,7 @@ Keys are plain strings, so the database can store them beside each contact and a
 - `a:<postcode or city>:<name key>` the same name keys within a postcode (or city).
 """
 
+import hashlib
 from functools import lru_cache
 
 from rainmaker_intake.domain.contact import NormalisedContact
@@ -55,3 +56,8 @@ def profile_keys(p: Profile) -> set[str]:
 def block_keys(c: NormalisedContact) -> set[str]:
     """The blocking keys of a contact (stable strings: safe to store)."""
     return profile_keys(profile(c))
+
+
+def key_hash(key: str) -> int:
+    """A stable signed 63-bit hash of a key, as stored (Python's hash() changes per process)."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big") >> 1

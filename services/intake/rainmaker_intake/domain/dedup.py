@@ -31,7 +31,7 @@ room, and a learned model would need labelled data and a per-merge explanation o
 from collections.abc import Iterable
 from typing import NamedTuple, Protocol
 
-from rainmaker_intake.domain.blocking import profile_keys
+from rainmaker_intake.domain.blocking import key_hash, profile_keys
 from rainmaker_intake.domain.contact import NormalisedContact
 from rainmaker_intake.domain.dedup_rules import DEFAULT, Decision, DedupConfig, decide
 from rainmaker_intake.domain.similarity import Profile, pack, profile, unpack
@@ -71,15 +71,18 @@ def best_match(
 
 
 class Keyed(NamedTuple):
-    """A contact folded for matching, and its blocking keys: computed once per row."""
+    """A contact folded for matching, its blocking keys and their stored hashes: computed
+    once per row (by the import's helper process when there is one)."""
 
     profile: Profile
     keys: set[str]
+    hashes: frozenset[int]
 
     @classmethod
     def of(cls, contact: NormalisedContact) -> "Keyed":
         p = profile(contact)
-        return cls(p, profile_keys(p))
+        keys = profile_keys(p)
+        return cls(p, keys, frozenset(key_hash(k) for k in keys))
 
 
 class DedupIndex:

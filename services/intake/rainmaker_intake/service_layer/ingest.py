@@ -26,7 +26,7 @@ from rainmaker_db.ids import new_id
 from rainmaker_intake.adapters import contact_store as store
 from rainmaker_intake.adapters.suppression_store import blocked
 from rainmaker_intake.adapters.tables import contact_keys, customers, decisions, touches
-from rainmaker_intake.domain.blocking import block_keys
+from rainmaker_intake.domain.blocking import block_keys, key_hash
 from rainmaker_intake.domain.contact import NormalisedContact
 from rainmaker_intake.domain.dedup import DedupIndex, Keyed
 
@@ -49,6 +49,7 @@ class Sighting:
     original: dict[str, str] = field(default_factory=dict)
     notes: str | None = None
     tags: tuple[str, ...] = ()
+    keyed: Keyed | None = None  # the contact folded for matching, if already done
 
 
 @dataclass
@@ -74,8 +75,9 @@ def ingest(
 ) -> Outcome:
     out = Outcome()
     reasons = blocked(session, [s.contact for s in sightings])
-    keyed = [Keyed.of(s.contact) for s in sightings]  # folded once, asked of both indexes
-    wanted = (k for ky, r in zip(keyed, reasons, strict=True) if not r for k in ky.keys)
+    # Folded once (in the import's helper process when there is one), asked of both indexes.
+    keyed = [s.keyed or Keyed.of(s.contact) for s in sightings]
+    wanted = (h for ky, r in zip(keyed, reasons, strict=True) if not r for h in ky.hashes)
     existing = store.DbCandidates(session).fetch(wanted)
     db_index = DedupIndex()
     for lead_id, packed in existing.items():
@@ -205,7 +207,7 @@ def _fill(
     before = block_keys(current)
     had = set(current.attributes)
     changes = store.fill_blanks(session, lead_id, current, seen, now)
-    added = {store.key_hash(k) for k in block_keys(current) - before} if changes else set()
+    added = {key_hash(k) for k in block_keys(current) - before} if changes else set()
     if added:
         session.execute(insert(contact_keys), [{"key_hash": h, "lead_id": lead_id} for h in added])
     if "attributes" in changes:  # only the attributes this row added: an unmerge takes them back
