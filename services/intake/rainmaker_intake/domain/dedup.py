@@ -72,7 +72,7 @@ def best_match(
 
 class Keyed(NamedTuple):
     """A contact folded for matching, its blocking keys and their stored hashes: computed
-    once per row (by the import's helper process when there is one)."""
+    once per row."""
 
     profile: Profile
     keys: set[str]

@@ -49,7 +49,6 @@ class Sighting:
     original: dict[str, str] = field(default_factory=dict)
     notes: str | None = None
     tags: tuple[str, ...] = ()
-    keyed: Keyed | None = None  # the contact folded for matching, if already done
 
 
 @dataclass
@@ -75,8 +74,9 @@ def ingest(
 ) -> Outcome:
     out = Outcome()
     reasons = blocked(session, [s.contact for s in sightings])
-    # Folded once (in the import's helper process when there is one), asked of both indexes.
-    keyed = [s.keyed or Keyed.of(s.contact) for s in sightings]
+    # Folded once, asked of both indexes. (Not in the import's helper process: unpickling a
+    # folded row cost the worker as much as folding it.)
+    keyed = [Keyed.of(s.contact) for s in sightings]
     wanted = (h for ky, r in zip(keyed, reasons, strict=True) if not r for h in ky.hashes)
     existing = store.DbCandidates(session).fetch(wanted)
     db_index = DedupIndex()

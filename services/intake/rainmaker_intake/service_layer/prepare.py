@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 
 from rainmaker_intake.adapters.reader import ListFile
 from rainmaker_intake.domain.contact import RawRow, RowError
-from rainmaker_intake.domain.dedup import Keyed
 from rainmaker_intake.domain.normalise import normalise
 from rainmaker_intake.service_layer.ingest import Sighting
 
@@ -74,8 +73,7 @@ def prepare_chunk(
         if contact is None:
             counts["rejected"] += 1
             continue
-        original = {**raw.values, **raw.attributes}
-        sightings.append(Sighting(contact, original, tags=tags, keyed=Keyed.of(contact)))
+        sightings.append(Sighting(contact, original={**raw.values, **raw.attributes}, tags=tags))
     refused = {e.row_number for e in read_errors}
     counts["rejected"] += len(refused)
     last_row = max(chunk[-1].row_number, max((e.row_number for e in errors), default=0))
