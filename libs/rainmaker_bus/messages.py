@@ -1,9 +1,9 @@
 """AMQP properties for our envelopes, and the headers the bus adds on retry and dead-letter."""
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from pika.spec import BasicProperties
 
 from rainmaker_contracts.topology import EXCHANGE
@@ -19,7 +19,7 @@ DELIVERY_STATE = ("x-delivery-count",)
 
 def properties_for(body: bytes, headers: dict[str, Any] | None = None) -> BasicProperties:
     """Properties from the envelope itself, so a relay needs only the stored body."""
-    env = json.loads(body)
+    env = orjson.loads(body)
     return BasicProperties(
         content_type="application/json",
         content_encoding="utf-8",
@@ -37,7 +37,7 @@ def routing_key_of(props: BasicProperties, body: bytes) -> str:
     if props.type:
         return str(props.type)
     try:
-        return str(json.loads(body).get("type", "unknown"))
+        return str(orjson.loads(body).get("type", "unknown"))
     except (ValueError, AttributeError):
         return "unknown"
 

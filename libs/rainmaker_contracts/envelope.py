@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from marshmallow import Schema, ValidationError, fields, validate
 
 from rainmaker_contracts.fastload import loader_for
@@ -57,7 +58,8 @@ class Envelope:
     data: dict[str, Any]
 
     def to_json(self) -> bytes:
-        return json.dumps(
+        # orjson: several times faster than json on lead chunks, compact, UTF-8 unescaped.
+        return orjson.dumps(
             {
                 "id": self.id,
                 "type": self.type,
@@ -67,9 +69,8 @@ class Envelope:
                 "correlation_id": self.correlation_id,
                 "data": self.data,
             },
-            separators=(",", ":"),
             default=str,
-        ).encode()
+        )
 
 
 def validate_data(event_type: str, version: int, data: dict[str, Any]) -> dict[str, Any]:
@@ -112,8 +113,8 @@ def make_envelope(
 def parse_envelope(body: bytes) -> tuple[Envelope, dict[str, Any]]:
     """Decode and validate a message body: (envelope with raw data, loaded data)."""
     try:
-        raw = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raw = orjson.loads(body)
+    except (UnicodeDecodeError, orjson.JSONDecodeError) as exc:
         raise ContractError(f"body is not JSON: {exc}") from None
     if not isinstance(raw, dict):
         raise ContractError("envelope must be a JSON object")
