@@ -7,27 +7,13 @@ from pathlib import Path
 import pytest
 
 from infra.devnodes import create_database
-from tests.e2e.stack import SERVICES, Stack
+from tests.e2e.stack import SERVICES, Stack, base_env
 from tests.support import unique_id
-
-
-def _base_env(tmp_path: Path, amqp_url: str) -> dict[str, str]:
-    import os
-
-    env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL")}
-    env.update(
-        AMQP_URL=amqp_url,
-        RAINMAKER_VAR_DIR=str(tmp_path / "var"),
-        RAINMAKER_AUTH_DATABASE_URL=f"sqlite:///{tmp_path / 'auth.db'}",
-        BUS_RETRY_DELAYS_S="0.5,1",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def stack(request: pytest.FixtureRequest, tmp_path: Path, amqp_url: str) -> Iterator[Stack]:
-    env = _base_env(tmp_path, amqp_url)
+    env = base_env(tmp_path, amqp_url)
     for svc in SERVICES:
         if request.param == "sqlite":
             env[f"{svc.upper()}_DATABASE_URL"] = f"sqlite:///{tmp_path / svc}.db"

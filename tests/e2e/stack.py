@@ -22,6 +22,20 @@ CONSUMER_QUEUES = {
 }
 
 
+def base_env(tmp_path: Path, amqp_url: str) -> dict[str, str]:
+    """The environment of a stack's processes: this one's, minus any database URLs, plus the
+    broker, a private var dir and auth store, and short retry delays."""
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL")}
+    env.update(
+        AMQP_URL=amqp_url,
+        RAINMAKER_VAR_DIR=str(tmp_path / "var"),
+        RAINMAKER_AUTH_DATABASE_URL=f"sqlite:///{tmp_path / 'auth.db'}",
+        BUS_RETRY_DELAYS_S="0.5,1",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

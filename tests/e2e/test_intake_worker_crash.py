@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, text
 from infra.devnodes import RabbitNode
 from rainmaker_intake.domain.dedup_words import ROLE_ACCOUNTS
 from rainmaker_intake.testing.listgen import generate
-from tests.e2e.stack import BIN, SERVICES, Stack
+from tests.e2e.stack import BIN, SERVICES, Stack, base_env
 from tests.support.imports import import_directly
 
 ROWS = 20_000
@@ -51,13 +51,8 @@ class CrashStack(Stack):
 
 @pytest.fixture
 def crash_stack(tmp_path: Path, amqp_url: str) -> Iterator[CrashStack]:
-    env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL")}
+    env = base_env(tmp_path, amqp_url)
     env.update(
-        AMQP_URL=amqp_url,
-        RAINMAKER_VAR_DIR=str(tmp_path / "var"),
-        RAINMAKER_AUTH_DATABASE_URL=f"sqlite:///{tmp_path / 'auth.db'}",
-        BUS_RETRY_DELAYS_S="0.5,1",
-        PYTHONUNBUFFERED="1",
         # The worker reads and normalises through its helper process however small the file
         # (killed with it: the process group); the baseline below imports without one.
         INTAKE_IMPORT_HELPER_MIN_BYTES="0",

@@ -21,28 +21,19 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, inspect, select, text
 
 from rainmaker_bus.tables import outbox
-from rainmaker_db import Database, upgrade
+from rainmaker_db import Database
 from rainmaker_intake.bootstrap import MIGRATIONS
 from rainmaker_intake.config import Settings
 from rainmaker_intake.entrypoints.http import create_app
 from rainmaker_intake.service_layer.importer import run_import
 from rainmaker_web import KeyStore
+from tests.support.databases import migrated
 
 
 @pytest.fixture
 def intake_db(database_url: str) -> Iterator[Database]:
-    upgrade(MIGRATIONS, database_url)
-    db = Database(database_url)
-    yield db
-    db.dispose()
-
-
-@pytest.fixture
-def key_store(tmp_path: Path) -> Iterator[KeyStore]:
-    store = KeyStore(f"sqlite:///{tmp_path / 'auth.db'}")
-    store.migrate()
-    yield store
-    store.close()
+    with migrated(MIGRATIONS, database_url) as db:
+        yield db
 
 
 @pytest.fixture

@@ -12,16 +12,14 @@ from collections.abc import Iterator
 import pytest
 
 from infra.devnodes import create_database, drop_database
-from rainmaker_db import Database, upgrade
+from rainmaker_db import Database
 from rainmaker_matching.bootstrap import MIGRATIONS
+from tests.support.databases import migrated
 
 
 @pytest.fixture
 def pg_db(pg_admin_url: str) -> Iterator[Database]:
     name = f"matching_{uuid.uuid4().hex[:12]}"
-    url = create_database(pg_admin_url, name)
-    upgrade(MIGRATIONS, url)
-    db = Database(url)
-    yield db
-    db.dispose()
+    with migrated(MIGRATIONS, create_database(pg_admin_url, name)) as db:
+        yield db
     drop_database(pg_admin_url, name)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from rainmaker_contracts import make_envelope, validate_data
-from rainmaker_db import Database, upgrade
+from rainmaker_db import Database
 from rainmaker_pipeline.bootstrap import MIGRATIONS
 from rainmaker_pipeline.domain.attribution import Attribution, GroupBy
 from rainmaker_pipeline.domain.model import DealOutcome
@@ -21,6 +21,7 @@ from rainmaker_pipeline.service_layer.commands import (
     UpsertAccountManager,
 )
 from rainmaker_pipeline.service_layer.handlers import EVENT_HANDLERS
+from tests.support.databases import migrated
 
 from ..events import claimed, ingested, lead, list_imported, merged, source, tagged, touched
 
@@ -29,10 +30,8 @@ ADMIN = Actor("admin:k")
 
 @pytest.fixture
 def store(database_url: str) -> Iterator[Database]:
-    upgrade(MIGRATIONS, database_url)
-    db = Database(database_url)
-    yield db
-    db.dispose()
+    with migrated(MIGRATIONS, database_url) as db:
+        yield db
 
 
 def deliver(db: Database, event_type: str, data: dict) -> None:

@@ -17,8 +17,6 @@ from rainmaker_intake.domain.similarity import pack, profile
 # Columns shared by NormalisedContact and the contacts table.
 CONTACT_FIELDS = tuple(f.name for f in fields(NormalisedContact) if f.name != "row_number")
 _COLUMNS = [contacts.c[name] for name in CONTACT_FIELDS]
-# SQLite caps bound parameters per statement; stay well below it.
-IN_CHUNK = 900
 
 
 def to_contact(row: Any) -> NormalisedContact:
