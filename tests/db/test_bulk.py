@@ -1,10 +1,26 @@
-"""insert_plain on real SQLite and PostgreSQL: rows land as given, in the caller's transaction."""
+"""insert_plain and insert_rows on real SQLite and PostgreSQL: rows land as given (as
+SQLAlchemy would write them), in the caller's transaction."""
+
+from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, select
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    func,
+    insert,
+    select,
+)
 
 from rainmaker_db import Database
-from rainmaker_db.bulk import in_batch, insert_plain, member_of
+from rainmaker_db.bulk import in_batch, insert_plain, insert_rows, member_of
 
 META = MetaData()
 pairs = Table(
@@ -60,3 +76,37 @@ def test_member_of_matches_in_on_both_databases(db: Database) -> None:
     assert got == set(range(0, 3000, 2))
     assert labels == {"label 7", "label 2999"}
     assert empty == []
+
+
+typed = Table(
+    "bulk_typed",
+    META,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("label", String(50)),
+    Column("doc", JSON),
+    Column("flag", Boolean, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+
+def test_typed_rows_read_back_as_sqlalchemy_would_write_them(db: Database) -> None:
+    at = datetime(2026, 11, 22, 12, 30, 5, 123456, tzinfo=UTC)
+    rows = [
+        {"label": f"row {i}", "doc": {"n": i, "tags": ["a", "é"]} if i % 2 else None,
+         "flag": bool(i % 3), "at": at}
+        for i in range(2000)
+    ]  # fmt: skip
+    with db.transaction() as session:
+        insert_rows(session, typed, rows)
+        session.execute(insert(typed), rows)  # the reference: SQLAlchemy's own insert
+    with db.reader() as session:
+        got = session.execute(select(typed).order_by(typed.c.id)).all()
+        null_docs = session.scalar(
+            select(func.count()).select_from(typed).where(typed.c.doc.is_(None))
+        )
+    ours, theirs = got[:2000], got[2000:]
+    strip = [tuple(r)[1:] for r in ours]
+    assert strip == [tuple(r)[1:] for r in theirs]
+    assert ours[1].doc == {"n": 1, "tags": ["a", "é"]} and ours[0].doc is None
+    assert ours[0].at.replace(tzinfo=UTC) == at  # SQLite hands back naive UTC
+    assert null_docs in (0, 2000)  # JSON null stored alike by both paths, never one half
