@@ -69,3 +69,28 @@ def test_unmerge_restores_the_row_as_its_own_lead(intake: Intake) -> None:
     missing = intake.client.post(f"/leads/{survivor_id}/unmerge", json={"decision_id": 99999},
                                  headers=intake.headers)  # fmt: skip
     assert missing.status_code == 404
+
+
+def test_a_duplicate_in_the_same_file_fills_the_new_leads_blanks(intake: Intake) -> None:
+    # Both rows in one chunk: the lead is not stored yet when its duplicate is seen. Filled
+    # the same as across lists, announced filled, and reversible the same way.
+    first = person(11, Phone="", City="")
+    again = person(11, Email="", Phone="020 7946 0123", City="Leeds")
+    done = intake.import_list(to_csv([first, again]), "One file", default_region="GB")
+    assert (done["accepted"], done["duplicates_in_file"]) == (1, 1)
+    lead_id = intake.lead_id_of(first["Email"])
+    lead = intake.lead(lead_id)
+    assert (lead["phone"], lead["city"]) == ("+442079460123", "Leeds")
+    [decision] = lead["decisions"]
+    assert decision["kind"] == "in_file"
+    [ingested] = intake.events("leads.ingested")[-1:]
+    [wire] = [x for x in ingested["data"]["leads"] if x["lead_id"] == lead_id]
+    assert (wire["phone"], wire["city"]) == ("+442079460123", "Leeds")
+
+    r = intake.client.post(f"/leads/{lead_id}/unmerge",
+                           json={"decision_id": decision["decision_id"]},
+                           headers=intake.headers)  # fmt: skip
+    assert r.status_code == 201, r.get_data(as_text=True)
+    after = intake.lead(lead_id)
+    assert (after["phone"], after["city"]) == (None, None)
+    assert intake.lead(r.json["lead_id"])["phone"] == "+442079460123"

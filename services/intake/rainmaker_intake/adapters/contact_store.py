@@ -3,12 +3,12 @@
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from rainmaker_db.bulk import in_batch, insert_plain, member_of
+from rainmaker_db.bulk import in_batch, insert_plain, insert_rows, member_of
 from rainmaker_intake.adapters.tables import contact_keys, contacts
 from rainmaker_intake.domain.contact import NormalisedContact
 from rainmaker_intake.domain.dedup import Keyed
@@ -32,6 +32,11 @@ def contact_values(contact: NormalisedContact) -> dict[str, Any]:
     return data
 
 
+class Candidate(NamedTuple):
+    packed: str  # its match profile (similarity.pack)
+    hashes: set[int]  # the asked-for key hashes it has
+
+
 class DbCandidates:
     """Existing live contacts sharing a blocking key with any row of a chunk, as packed match
     profiles (one query per ~900 keys); the full contact is loaded only for a match."""
@@ -39,26 +44,26 @@ class DbCandidates:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def fetch(self, key_hashes: Iterable[int]) -> dict[str, str]:
-        """lead_id -> packed profile of every live contact sharing one of the keys."""
+    def fetch(self, key_hashes: Iterable[int]) -> dict[str, Candidate]:
+        """lead_id -> Candidate, for every live contact sharing one of the keys."""
         hashes = sorted(set(key_hashes))
-        ids: set[str] = set()
+        shared: dict[str, set[int]] = {}
         step = in_batch(self.session)
         for start in range(0, len(hashes), step):
             part = hashes[start : start + step]
-            ids.update(
-                self.session.scalars(
-                    select(contact_keys.c.lead_id).where(
-                        member_of(self.session, contact_keys.c.key_hash, part)
-                    )
+            rows = self.session.execute(
+                select(contact_keys.c.key_hash, contact_keys.c.lead_id).where(
+                    member_of(self.session, contact_keys.c.key_hash, part)
                 )
             )
+            for key, lead_id in rows:
+                shared.setdefault(lead_id, set()).add(key)
         # Then by primary key, and merged contacts dropped here rather than in SQL: with
         # `merged_into IS NULL` in the query SQLite walked the merged_into index, i.e. every
         # live contact, so each chunk got slower as the table grew. Only the stored profile
         # is read: candidates outnumber matches by far once the table holds millions.
-        found: dict[str, str] = {}
-        wanted = sorted(ids)
+        found: dict[str, Candidate] = {}
+        wanted = sorted(shared)
         for start in range(0, len(wanted), step):
             rows = self.session.execute(
                 select(contacts.c.lead_id, contacts.c.merged_into, contacts.c.match_profile).where(
@@ -67,18 +72,35 @@ class DbCandidates:
             )
             for row in rows:
                 if row.merged_into is None:
-                    found[row.lead_id] = row.match_profile or ""
-        stale = [lead_id for lead_id, packed in found.items() if not packed]
-        for lead_id in stale:  # written before profiles were stored: fold it now
-            contact = load_contact(self.session, lead_id)
-            if contact is not None:
-                found[lead_id] = pack(profile(contact))
+                    packed = row.match_profile or _fold_stored(self.session, row.lead_id)
+                    found[row.lead_id] = Candidate(packed, shared[row.lead_id])
         return found
+
+
+def _fold_stored(session: Session, lead_id: str) -> str:
+    """The profile of a contact stored before profiles were (migration 0002): fold it now."""
+    contact = load_contact(session, lead_id)
+    return pack(profile(contact)) if contact is not None else ""
 
 
 def load_contact(session: Session, lead_id: str) -> NormalisedContact | None:
     row = session.execute(select(*_COLUMNS).where(contacts.c.lead_id == lead_id)).first()
     return to_contact(row) if row is not None else None
+
+
+def load_contacts(session: Session, lead_ids: Iterable[str]) -> dict[str, NormalisedContact]:
+    """Whole contacts by id (those that exist), a few queries for any number."""
+    wanted = sorted(set(lead_ids))
+    found: dict[str, NormalisedContact] = {}
+    step = in_batch(session)
+    for start in range(0, len(wanted), step):
+        rows = session.execute(
+            select(contacts.c.lead_id, *_COLUMNS).where(
+                member_of(session, contacts.c.lead_id, wanted[start : start + step])
+            )
+        )
+        found.update((row.lead_id, to_contact(row)) for row in rows)
+    return found
 
 
 def insert_contacts(
@@ -88,13 +110,15 @@ def insert_contacts(
     their blocking keys."""
     if not new:
         return
-    session.execute(
-        insert(contacts),
+    insert_rows(
+        session,
+        contacts,
         [
             {
                 "lead_id": lead_id,
                 **contact_values(c),
-                "match_profile": pack(keyed.profile),
+                "match_profile": keyed.packed,
+                "merged_into": None,
                 "is_customer": False,
                 "created_at": now,
                 "updated_at": now,
@@ -107,18 +131,14 @@ def insert_contacts(
 
 def insert_keys(session: Session, hashed: Sequence[tuple[str, Iterable[int]]]) -> None:
     """The blocking keys of contacts, as hashes: ~8 rows a contact, so straight to the driver."""
-    rows = [(h, lead_id) for lead_id, hashes in hashed for h in hashes]
+    # In hash order: neighbouring keys land on the same pages of the (random) key index.
+    rows = sorted((h, lead_id) for lead_id, hashes in hashed for h in hashes)
     insert_plain(session, contact_keys, ("key_hash", "lead_id"), rows)
 
 
-def fill_blanks(
-    session: Session,
-    lead_id: str,
-    current: NormalisedContact,
-    seen: NormalisedContact,
-    now: datetime,
-) -> dict[str, Any]:
-    """Copy fields that are blank on the contact from a new sighting; never overwrite."""
+def apply_blanks(current: NormalisedContact, seen: NormalisedContact) -> dict[str, Any]:
+    """Copy fields that are blank on `current` from a new sighting, never overwriting; returns
+    the changed fields (attributes: the whole new mapping)."""
     changes = {
         name: getattr(seen, name)
         for name in CONTACT_FIELDS
@@ -129,9 +149,21 @@ def fill_blanks(
     extra = {k: v for k, v in seen.attributes.items() if k not in current.attributes}
     if extra:
         changes["attributes"] = {**current.attributes, **extra}
+    for name, value in changes.items():
+        setattr(current, name, value)
+    return changes
+
+
+def fill_blanks(
+    session: Session,
+    lead_id: str,
+    current: NormalisedContact,
+    seen: NormalisedContact,
+    now: datetime,
+) -> dict[str, Any]:
+    """`apply_blanks` to a stored contact, and store what changed."""
+    changes = apply_blanks(current, seen)
     if changes:
-        for name, value in changes.items():
-            setattr(current, name, value)
         session.execute(
             update(contacts)
             .where(contacts.c.lead_id == lead_id)

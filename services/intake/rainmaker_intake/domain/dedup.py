@@ -29,7 +29,7 @@ room, and a learned model would need labelled data and a per-merge explanation o
 """
 
 from collections.abc import Iterable
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from rainmaker_intake.domain.blocking import key_hash, profile_keys
 from rainmaker_intake.domain.contact import NormalisedContact
@@ -71,26 +71,36 @@ def best_match(
 
 
 class Keyed(NamedTuple):
-    """A contact folded for matching, its blocking keys and their stored hashes: computed
-    once per row."""
+    """A contact folded for matching, packed (as stored), and the hashes of its blocking keys
+    (as stored): computed once per row, by the import's helper process for a large file."""
 
     profile: Profile
-    keys: set[str]
-    hashes: frozenset[int]
+    packed: str
+    hashes: tuple[int, ...]
 
     @classmethod
     def of(cls, contact: NormalisedContact) -> "Keyed":
         p = profile(contact)
-        keys = profile_keys(p)
-        return cls(p, keys, frozenset(key_hash(k) for k in keys))
+        # Sorted: a set's order depends on the process's hash seed, and a chunk must be the same
+        # whichever process folded it.
+        return cls(p, pack(p), tuple(sorted({key_hash(k) for k in profile_keys(p)})))
+
+    @classmethod
+    def from_packed(cls, packed: str, hashes: tuple[int, ...]) -> "Keyed":
+        """From what a helper process sends (a string and a few ints pickle cheaply; the
+        folded profile itself cost the worker as much to unpickle as to compute)."""
+        return cls(unpack(packed), packed, hashes)
+
+    def __reduce__(self) -> tuple[Any, tuple[str, tuple[int, ...]]]:
+        return Keyed.from_packed, (self.packed, self.hashes)
 
 
 class DedupIndex:
-    """The contacts of one import in memory, for within-file dedup: key -> contacts.
+    """Contacts in memory for one file or one chunk: blocking-key hash -> contacts.
 
-    Keys are held as their hashes and profiles as packed strings: about 75 MB per 100,000
-    contacts (bench/dedup.py). One id may hold several profiles (the sightings of one person), so a
-    third sighting can match the second one's e-mail address.
+    Keys are held as their stored hashes (`blocking.key_hash`) and profiles as packed strings:
+    about 75 MB per 100,000 contacts (bench/dedup.py). One id may hold several profiles (the
+    sightings of one person), so a third sighting can match the second one's e-mail address.
     """
 
     def __init__(self, config: DedupConfig = DEFAULT) -> None:
@@ -104,39 +114,35 @@ class DedupIndex:
 
     def add(self, contact_id: str, contact: NormalisedContact) -> None:
         """Index `contact` as (another sighting of) `contact_id`."""
-        p = profile(contact)
-        self._add(contact_id, p, profile_keys(p))
+        self.add_keyed(contact_id, Keyed.of(contact))
 
     def find(self, contact: NormalisedContact) -> Match | None:
-        p = profile(contact)
-        return self._find(p, profile_keys(p))
+        return self.find_keyed(Keyed.of(contact))
 
     # The same, for a caller that folded the contact once (`Keyed`) to ask several indexes.
-    def add_keyed(self, contact_id: str, keyed: "Keyed") -> None:
-        self._add(contact_id, keyed.profile, keyed.keys)
+    def add_keyed(self, contact_id: str, keyed: Keyed) -> None:
+        self._add(contact_id, keyed.packed, keyed.hashes)
 
-    def find_keyed(self, keyed: "Keyed") -> Match | None:
-        return self._find(keyed.profile, keyed.keys)
+    def find_keyed(self, keyed: Keyed) -> Match | None:
+        return self._find(keyed.profile, keyed.hashes)
 
-    def add_packed(self, contact_id: str, packed: str) -> None:
-        """Index a stored contact by its packed profile (contacts.match_profile)."""
-        p = unpack(packed)
-        self._add(contact_id, p, profile_keys(p), packed)
+    def add_packed(self, contact_id: str, packed: str, hashes: Iterable[int]) -> None:
+        """Index a stored contact by its packed profile (contacts.match_profile) under the
+        given key hashes: those it shares with the rows that will be looked up."""
+        self._add(contact_id, packed, hashes)
 
     def find_or_add(self, contact_id: str, contact: NormalisedContact) -> Match | None:
         """Match `contact`; a new person is indexed as `contact_id`, a repeat under its match."""
-        p = profile(contact)
-        keys = profile_keys(p)
-        found = self._find(p, keys)
-        self._add(found[0] if found else contact_id, p, keys)
+        keyed = Keyed.of(contact)
+        found = self.find_keyed(keyed)
+        self.add_keyed(found[0] if found else contact_id, keyed)
         return found
 
-    def _add(self, contact_id: str, p: Profile, keys: set[str], packed: str = "") -> None:
+    def _add(self, contact_id: str, packed: str, hashes: Iterable[int]) -> None:
         slot = len(self._packed)
         self._ids.append(contact_id)
-        self._packed.append(packed or pack(p))
-        for key in keys:
-            h = hash(key)
+        self._packed.append(packed)
+        for h in hashes:
             held = self._blocks.get(h)
             if held is None:
                 self._blocks[h] = slot
@@ -145,10 +151,10 @@ class DedupIndex:
             else:
                 held.append(slot)
 
-    def _find(self, p: Profile, keys: set[str]) -> Match | None:
+    def _find(self, p: Profile, hashes: Iterable[int]) -> Match | None:
         slots: set[int] = set()
-        for key in keys:
-            held = self._blocks.get(hash(key))
+        for h in hashes:
+            held = self._blocks.get(h)
             if isinstance(held, int):
                 slots.add(held)
             elif held is not None:

@@ -20,6 +20,7 @@ from rainmaker_intake.adapters.tables import import_errors, imports, lists
 from rainmaker_intake.domain.contact import RowError
 from rainmaker_intake.domain.model import ImportStatus, InvalidUpload, NotFound
 from rainmaker_intake.service_layer import reports
+from rainmaker_intake.service_layer.bulk_gc import fewer_collections
 from rainmaker_intake.service_layer.ingest import SourceRef, ingest
 from rainmaker_intake.service_layer.prepare import Prepared, prepared, prepared_in_helper
 
@@ -67,16 +68,18 @@ def run_import(
         log.info("import %s: resuming after row %d", import_id, job.checkpoint_row)
     size = Path(job.file_path).stat().st_size
     chunks = prepared_in_helper if size >= helper_min_bytes else prepared
-    for item in chunks(listfile, job.checkpoint_row, tags, lst.default_region):
-        if isinstance(item, Prepared):
-            _store_chunk(db, import_id, item, source)
-            continue
-        with db.transaction() as session:
-            if item.errors:  # e.g. rows past max_rows, or an unreadable last line
-                _write_errors(session, import_id, item.errors)
-                bad = {e.row_number for e in item.errors}
-                reports.advance(session, import_id, {"rejected": len(bad)}, {}, len(bad), max(bad))
-            reports.finish(session, import_id)
+    with fewer_collections():
+        for item in chunks(listfile, job.checkpoint_row, tags, lst.default_region):
+            if isinstance(item, Prepared):
+                _store_chunk(db, import_id, item, source)
+                continue
+            with db.transaction() as session:
+                if item.errors:  # e.g. rows past max_rows, or an unreadable last line
+                    _write_errors(session, import_id, item.errors)
+                    bad = {e.row_number for e in item.errors}
+                    counts = {"rejected": len(bad)}
+                    reports.advance(session, import_id, counts, {}, len(bad), max(bad))
+                reports.finish(session, import_id)
     # Every row's original values are kept on its touch; the file itself would outlive an
     # erasure of the people in it, so it goes once the import is done.
     Path(job.file_path).unlink(missing_ok=True)

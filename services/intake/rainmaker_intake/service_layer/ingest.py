@@ -14,14 +14,14 @@ caller's transaction: `leads.ingested` for new leads, `leads.touched` for touche
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from rainmaker_bus import add_events
 from rainmaker_contracts.intake import MAX_LEADS_PER_MESSAGE
-from rainmaker_db.bulk import in_batch, member_of
+from rainmaker_db.bulk import in_batch, insert_rows, member_of
 from rainmaker_db.ids import new_id
 from rainmaker_intake.adapters import contact_store as store
 from rainmaker_intake.adapters.suppression_store import blocked
@@ -49,6 +49,7 @@ class Sighting:
     original: dict[str, str] = field(default_factory=dict)
     notes: str | None = None
     tags: tuple[str, ...] = ()
+    keyed: Keyed | None = None  # folded for matching ahead of time, or here
 
 
 @dataclass
@@ -74,26 +75,21 @@ def ingest(
 ) -> Outcome:
     out = Outcome()
     reasons = blocked(session, [s.contact for s in sightings])
-    # Folded once, asked of both indexes. (Not in the import's helper process: unpickling a
-    # folded row cost the worker as much as folding it.)
-    keyed = [Keyed.of(s.contact) for s in sightings]
+    # Folded once (by the helper process of a large import), asked of both indexes.
+    keyed = [s.keyed or Keyed.of(s.contact) for s in sightings]
     wanted = (h for ky, r in zip(keyed, reasons, strict=True) if not r for h in ky.hashes)
     existing = store.DbCandidates(session).fetch(wanted)
     db_index = DedupIndex()
-    for lead_id, packed in existing.items():
-        db_index.add_packed(lead_id, packed)
-    loaded: dict[str, NormalisedContact] = {}  # existing contacts matched: whole, to fill in
-    # Earlier chunks of this import are in the database already: a match there is "in file"
-    # when this import touched that lead. Memory stays bounded by the chunk, not the file.
-    ours = _touched_by(session, import_id, list(existing)) if import_id else set()
+    for lead_id, candidate in existing.items():
+        db_index.add_packed(lead_id, candidate.packed, candidate.hashes)
     chunk_index = DedupIndex()
     new: list[tuple[str, NormalisedContact, Keyed]] = []
     new_by_id: dict[str, NormalisedContact] = {}
+    sighting_of: dict[str, Sighting] = {}
     touch_rows: list[dict[str, Any]] = []
     decision_rows: list[dict[str, Any]] = []
-    ingested: list[dict[str, Any]] = []
     touched: list[dict[str, Any]] = []
-    matched_existing: list[str] = []
+    merges: list[_Merge] = []
 
     for sighting, why, row in zip(sightings, reasons, keyed, strict=True):
         contact = sighting.contact
@@ -102,29 +98,22 @@ def ingest(
             out.lead_ids.append(None)
             out.kinds.append("suppressed")
             continue
-        kind, found = "in_file", chunk_index.find_keyed(row)
+        found, in_db = chunk_index.find_keyed(row), False
         if found is None:
             found = db_index.find_keyed(row)
-            kind = "in_file" if found is not None and found[0] in ours else "existing"
+            in_db = found is not None
         touch_id = new_id()
         if found is None:
             lead_id = new_id()
             new.append((lead_id, contact, row))
             new_by_id[lead_id] = contact
+            sighting_of[lead_id] = sighting
             out.accepted += 1
-            ingested.append(_wire_lead(lead_id, contact, sighting, source, now))
+            out.kinds.append("new")
         else:
             lead_id, decision = found
-            filled: dict[str, Any] = {}
-            current = new_by_id.get(lead_id)
-            if current is None and lead_id in existing:
-                if lead_id not in loaded:
-                    found_contact = store.load_contact(session, lead_id)
-                    if found_contact is not None:
-                        loaded[lead_id] = found_contact
-                current = loaded.get(lead_id)
-                if current is not None:
-                    filled = _fill(session, lead_id, current, contact, now)
+            merges.append(_Merge(len(out.kinds), len(decision_rows), lead_id, contact, in_db))
+            out.kinds.append("in_file")  # a match in the database may still be ours: below
             decision_rows.append(
                 {
                     "import_id": import_id,
@@ -132,18 +121,13 @@ def ingest(
                     "lead_id": lead_id,
                     "merged_id": new_id(),
                     "touch_id": touch_id,
-                    "kind": kind,
+                    "kind": "in_file",
                     "rule": decision.rule,
                     "score": decision.score,
-                    "filled": filled or None,
+                    "filled": None,
                     "decided_at": now,
                 }
             )
-            if kind == "in_file":
-                out.duplicates_in_file += 1
-            else:
-                out.duplicates_existing += 1
-                matched_existing.append(lead_id)
             touched.append(
                 {
                     "touch_id": touch_id,
@@ -154,7 +138,6 @@ def ingest(
             )
         chunk_index.add_keyed(lead_id, row)
         out.lead_ids.append(lead_id)
-        out.kinds.append("new" if found is None else kind)
         touch_rows.append(
             {
                 "touch_id": touch_id,
@@ -170,14 +153,65 @@ def ingest(
             }
         )
 
+    refilled = _settle(session, merges, decision_rows, new_by_id, set(existing), import_id, now)
+    matched_existing = [r["lead_id"] for r in decision_rows if r["kind"] == "existing"]
+    out.duplicates_existing += len(matched_existing)
+    out.duplicates_in_file += len(decision_rows) - len(matched_existing)
+    for m in merges:
+        out.kinds[m.at] = decision_rows[m.decision]["kind"]
+    if refilled:  # a new contact filled in by its own duplicates is stored (and keyed) as filled
+        new = [(i, c, Keyed.of(c) if i in refilled else k) for i, c, k in new]
+    ingested = [_wire_lead(i, c, sighting_of[i], source, now) for i, c, _ in new]
     store.insert_contacts(session, new, now)
-    if touch_rows:
-        session.execute(insert(touches), touch_rows)
-    if decision_rows:
-        session.execute(insert(decisions), decision_rows)
+    insert_rows(session, touches, touch_rows)
+    insert_rows(session, decisions, decision_rows)
     _count_owned(session, matched_existing, out)
     _announce(session, ingested, touched, import_id, correlation_id or import_id)
     return out
+
+
+class _Merge(NamedTuple):
+    """A sighting that matched a lead: settled (classified, filled in) after the loop."""
+
+    at: int  # the sighting's place in the chunk (Outcome.kinds)
+    decision: int  # its row in decision_rows
+    lead_id: str
+    seen: NormalisedContact
+    in_db: bool  # matched a contact stored before this chunk
+
+
+def _settle(
+    session: Session,
+    merges: list[_Merge],
+    decision_rows: list[dict[str, Any]],
+    new_by_id: dict[str, NormalisedContact],
+    stored_ids: set[str],
+    import_id: str | None,
+    now: datetime,
+) -> set[str]:
+    """Classify each match and fill the survivor's blanks from it, in file order; returns the
+    new leads of this chunk that were filled in (their keys must be recomputed)."""
+    # Earlier chunks of this import are in the database already: a match there is "in file"
+    # when this import touched that lead. Only matched leads are asked about, in one go, as
+    # are the stored contacts to fill in: candidates outnumber matches by far.
+    in_db = sorted({m.lead_id for m in merges if m.in_db})
+    ours = _touched_by(session, import_id, in_db) if import_id else set()
+    stored = store.load_contacts(session, {m.lead_id for m in merges} & stored_ids)
+    refilled: set[str] = set()
+    for m in merges:
+        row = decision_rows[m.decision]
+        if m.in_db and m.lead_id not in ours:
+            row["kind"] = "existing"
+        if m.lead_id in new_by_id:
+            filled = _fill_new(new_by_id[m.lead_id], m.seen)
+            if filled:
+                refilled.add(m.lead_id)
+        elif m.lead_id in stored:
+            filled = _fill(session, m.lead_id, stored[m.lead_id], m.seen, now)
+        else:
+            filled = {}
+        row["filled"] = filled or None
+    return refilled
 
 
 def _touched_by(session: Session, import_id: str, lead_ids: list[str]) -> set[str]:
@@ -210,6 +244,17 @@ def _fill(
     added = {key_hash(k) for k in block_keys(current) - before} if changes else set()
     if added:
         session.execute(insert(contact_keys), [{"key_hash": h, "lead_id": lead_id} for h in added])
+    return _only_added(changes, had)
+
+
+def _fill_new(current: NormalisedContact, seen: NormalisedContact) -> dict[str, Any]:
+    """Fill the blanks of a lead of this chunk, not stored yet, from its duplicate."""
+    had = set(current.attributes)
+    changes = store.apply_blanks(current, seen)
+    return _only_added(changes, had)
+
+
+def _only_added(changes: dict[str, Any], had: set[str]) -> dict[str, Any]:
     if "attributes" in changes:  # only the attributes this row added: an unmerge takes them back
         new_attributes = {k: v for k, v in changes["attributes"].items() if k not in had}
         changes = {**changes, "attributes": new_attributes}

@@ -1,12 +1,13 @@
 """Read and normalise a list into chunks ready to ingest, in this process or in a helper one.
 
-Reading, parsing and normalising a row (phone numbers, names, addresses) is about a sixth of
-an import's CPU and needs no database, so for a large file a helper process does it while
-the worker de-duplicates and writes the previous chunk: the two cores both work. Chunks come
-back in file order through a bounded queue (memory stays a few chunks), so the worker's
-checkpoint logic is the same either way. The helper exits when the worker dies (a watchdog
-thread watches its parent), and an error in it is raised in the worker, which fails the
-attempt as any error would (the bus retries it, resuming after the checkpoint).
+Reading, parsing and normalising a row (phone numbers, names, addresses) and folding it for
+matching (its profile and blocking-key hashes) need no database, so for a large file a helper
+process does them while the worker de-duplicates and writes the previous chunk: the two cores
+both work. Chunks come back in file order through a bounded queue (memory stays a few
+chunks), so the worker's checkpoint logic is the same either way. The helper exits when the
+worker dies (a watchdog thread watches its parent), and an error in it is raised in the
+worker, which fails the attempt as any error would (the bus retries it, resuming after the
+checkpoint).
 """
 
 import logging
@@ -20,7 +21,9 @@ from dataclasses import dataclass, field
 
 from rainmaker_intake.adapters.reader import ListFile
 from rainmaker_intake.domain.contact import RawRow, RowError
+from rainmaker_intake.domain.dedup import Keyed
 from rainmaker_intake.domain.normalise import normalise
+from rainmaker_intake.service_layer.bulk_gc import fewer_collections
 from rainmaker_intake.service_layer.ingest import Sighting
 
 log = logging.getLogger(__name__)
@@ -73,7 +76,8 @@ def prepare_chunk(
         if contact is None:
             counts["rejected"] += 1
             continue
-        sightings.append(Sighting(contact, original={**raw.values, **raw.attributes}, tags=tags))
+        original = {**raw.values, **raw.attributes}
+        sightings.append(Sighting(contact, original, tags=tags, keyed=Keyed.of(contact)))
     refused = {e.row_number for e in read_errors}
     counts["rejected"] += len(refused)
     last_row = max(chunk[-1].row_number, max((e.row_number for e in errors), default=0))
@@ -150,8 +154,9 @@ def _helper_main(
     # anywhere, e.g. in the queue's feeder thread flushing into a pipe nobody reads.
     threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
     try:
-        for item in prepared(listfile, after, tags, region):
-            items.put(item)
+        with fewer_collections():
+            for item in prepared(listfile, after, tags, region):
+                items.put(item)
     except Exception as exc:  # raised again in the worker, where the job fails visibly
         log.exception("prepare helper failed")
         items.put(RuntimeError(f"reading the list failed: {type(exc).__name__}: {exc}"))
