@@ -10,6 +10,7 @@ one run on one node and vhost, so the figures are ratios that survive a noisy ma
   bus_end_to_end         SQLite outbox (pre-filled) -> Relay process -> broker -> Consumer
                          process (effect + inbox in one transaction per batch, ack after commit)
 Without --amqp-url a private node is started (infra/devnodes.py) and stopped afterwards.
+BENCH_PROFILE=DIR writes a cProfile of the relay and consumer processes into DIR.
 Writes bench/results/bus.json and prints a table. Target: end to end >= 50% of raw confirmed
 publishing (reported against both raw publishers).
 """
@@ -338,6 +339,15 @@ def run_role(role: str, db_url: str, ready: str | None, go: str | None) -> None:
             while not Path(go).exists():
                 time.sleep(0.01)
     signal.signal(signal.SIGTERM, lambda *_: worker.stop())
+    if os.environ.get("BENCH_PROFILE"):  # a directory: where each process's cProfile goes
+        import cProfile
+
+        prof = cProfile.Profile()
+        prof.enable()
+        worker.run()
+        prof.disable()
+        prof.dump_stats(f"{os.environ['BENCH_PROFILE']}/{role}-{os.getpid()}.prof")
+        return
     worker.run()
 
 

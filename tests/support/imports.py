@@ -7,10 +7,15 @@ from rainmaker_db import Database, upgrade
 from rainmaker_intake.bootstrap import MIGRATIONS
 from rainmaker_intake.service_layer.importer import HELPER_MIN_BYTES, run_import
 from rainmaker_intake.service_layer.lists import UploadList, upload_list
+from rainmaker_intake.service_layer.prepare import CHUNK_ROWS
 
 
 def import_directly(
-    path: Path, work: Path, region: str = "GB", helper_min_bytes: int = HELPER_MIN_BYTES
+    path: Path,
+    work: Path,
+    region: str = "GB",
+    helper_min_bytes: int = HELPER_MIN_BYTES,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> Database:
     """Import a copy of `path` into `work`/intake.db; returns the (open) database."""
     url = f"sqlite:///{work / 'intake.db'}"
@@ -21,5 +26,5 @@ def import_directly(
     with db.transaction() as session:
         cmd = UploadList(name="direct", currency="EUR", default_region=region)
         _, import_id, _ = upload_list(session, cmd, copy, "direct", None)
-    run_import(db, import_id, helper_min_bytes=helper_min_bytes)
+    run_import(db, import_id, helper_min_bytes=helper_min_bytes, chunk_rows=chunk_rows)
     return db

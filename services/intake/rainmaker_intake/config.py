@@ -8,6 +8,7 @@ from rainmaker_bus import BusSettings
 from rainmaker_db import database_url, var_dir
 from rainmaker_intake.adapters.reader import Limits
 from rainmaker_intake.service_layer.importer import HELPER_MIN_BYTES
+from rainmaker_intake.service_layer.prepare import CHUNK_ROWS
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     # Lists this large are read and normalised by a helper process beside the worker.
     import_helper_min_bytes: int = HELPER_MIN_BYTES
+    # Rows de-duplicated and committed together (one checkpoint of a resumable import).
+    import_chunk_rows: int = CHUNK_ROWS
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -35,4 +38,5 @@ class Settings:
             import_helper_min_bytes=int(
                 os.environ.get("INTAKE_IMPORT_HELPER_MIN_BYTES", HELPER_MIN_BYTES)
             ),
+            import_chunk_rows=max(1, int(os.environ.get("INTAKE_IMPORT_CHUNK_ROWS", CHUNK_ROWS))),
         )

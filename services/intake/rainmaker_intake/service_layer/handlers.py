@@ -20,7 +20,13 @@ def import_requested(db: Database, _env: Envelope, data: dict[str, Any]) -> None
     import (its `error`) and re-raised: the bus retries it, resuming after the checkpoint."""
     settings = Settings.from_env()  # per job: cheap, and a changed limit applies at once
     try:
-        run_import(db, data["import_id"], settings.limits, settings.import_helper_min_bytes)
+        run_import(
+            db,
+            data["import_id"],
+            settings.limits,
+            settings.import_helper_min_bytes,
+            settings.import_chunk_rows,
+        )
     except Exception as exc:
         note_failure(db, data["import_id"], f"{type(exc).__name__}: {exc}"[:2000])
         raise

@@ -22,7 +22,12 @@ from rainmaker_intake.domain.model import ImportStatus, InvalidUpload, NotFound
 from rainmaker_intake.service_layer import reports
 from rainmaker_intake.service_layer.bulk_gc import fewer_collections
 from rainmaker_intake.service_layer.ingest import SourceRef, ingest
-from rainmaker_intake.service_layer.prepare import Prepared, prepared, prepared_in_helper
+from rainmaker_intake.service_layer.prepare import (
+    CHUNK_ROWS,
+    Prepared,
+    prepared,
+    prepared_in_helper,
+)
 
 log = logging.getLogger(__name__)
 # Below this a helper process costs more to start (~1 s) than it saves.
@@ -34,6 +39,7 @@ def run_import(
     import_id: str,
     limits: Limits | None = None,
     helper_min_bytes: int = HELPER_MIN_BYTES,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> None:
     """Import one list. Files of `helper_min_bytes` or more are read and normalised by a helper
     process alongside the worker (see prepare.py)."""
@@ -69,7 +75,7 @@ def run_import(
     size = Path(job.file_path).stat().st_size
     chunks = prepared_in_helper if size >= helper_min_bytes else prepared
     with fewer_collections():
-        for item in chunks(listfile, job.checkpoint_row, tags, lst.default_region):
+        for item in chunks(listfile, job.checkpoint_row, tags, lst.default_region, chunk_rows):
             if isinstance(item, Prepared):
                 _store_chunk(db, import_id, item, source)
                 continue

@@ -85,17 +85,21 @@ def prepare_chunk(
 
 
 def prepared(
-    listfile: ListFile, after: int, tags: tuple[str, ...], region: str | None
+    listfile: ListFile,
+    after: int,
+    tags: tuple[str, ...],
+    region: str | None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> Iterator[Item]:
-    """The file's chunks after row `after` (rows up to it were stored before a restart, and
-    their errors reported), then its trailing errors."""
+    """The file's chunks of `chunk_rows` after row `after` (rows up to it were stored before a
+    restart, and their errors reported), then its trailing errors."""
     errors: list[RowError] = []
     chunk: list[RawRow] = []
     for row in listfile.rows(on_error=errors.append):
         if row.row_number <= after:
             continue
         chunk.append(row)
-        if len(chunk) >= CHUNK_ROWS:
+        if len(chunk) >= chunk_rows:
             yield prepare_chunk(chunk, _after(errors, after), tags, region)
             chunk, errors = [], []
     if chunk:
@@ -109,14 +113,18 @@ def _after(errors: list[RowError], after: int) -> list[RowError]:
 
 
 def prepared_in_helper(
-    listfile: ListFile, after: int, tags: tuple[str, ...], region: str | None
+    listfile: ListFile,
+    after: int,
+    tags: tuple[str, ...],
+    region: str | None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> Iterator[Item]:
     """`prepared(...)`, computed by a helper process one chunk ahead of the caller."""
     ctx = multiprocessing.get_context("spawn")  # no fork: the worker runs an AMQP I/O thread
     items: multiprocessing.Queue[Item | BaseException | None] = ctx.Queue(QUEUE_CHUNKS)
     helper = ctx.Process(
         target=_helper_main,
-        args=(items, os.getpid(), listfile, after, tags, region),
+        args=(items, os.getpid(), listfile, after, tags, region, chunk_rows),
         name="intake-prepare",
         daemon=True,
     )
@@ -149,13 +157,14 @@ def _helper_main(
     after: int,
     tags: tuple[str, ...],
     region: str | None,
+    chunk_rows: int,
 ) -> None:
     # A watchdog, not checks between puts: once the worker is gone the helper may be blocked
     # anywhere, e.g. in the queue's feeder thread flushing into a pipe nobody reads.
     threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
     try:
         with fewer_collections():
-            for item in prepared(listfile, after, tags, region):
+            for item in prepared(listfile, after, tags, region, chunk_rows):
                 items.put(item)
     except Exception as exc:  # raised again in the worker, where the job fails visibly
         log.exception("prepare helper failed")
