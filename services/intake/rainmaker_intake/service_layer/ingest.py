@@ -4,11 +4,13 @@ Shared by list imports (one chunk at a time) and referrals. For each sighting, i
   1. suppressed email/domain or an erased person → counted, never stored;
   2. the same person earlier in this file (this chunk, or a lead this import touched) → a
      touch on that lead;
-  3. an existing contact (candidates by blocking key from the database) → a touch on it,
-     and its blank fields filled from the row (never overwriting);
+  3. an existing contact (candidates by blocking key from the database) → a touch on it;
   4. else a new contact.
-Every duplicate decision is recorded with its rule and score. Events go to the outbox in the
-caller's transaction: `leads.ingested` for new leads, `leads.touched` for touches.
+A duplicate (2 or 3) fills the survivor's blank fields from its row, never overwriting; the
+matches are settled after the chunk's loop, in file order (see `_settle`). Every duplicate
+decision is recorded with its rule, score and what it filled. Events go to the outbox in the
+caller's transaction: `leads.ingested` for new leads (as filled), `leads.touched` for
+touches.
 """
 
 from collections import Counter
