@@ -28,6 +28,7 @@ def database_url(service: str) -> str:
 
 
 SQLITE_CACHE_KIB = int(os.environ.get("RAINMAKER_SQLITE_CACHE_MIB", "64")) * 1024
+SQLITE_WAL_AUTOCHECKPOINT = int(os.environ.get("RAINMAKER_SQLITE_WAL_AUTOCHECKPOINT", "20000"))
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -41,6 +42,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # Negative: KiB. SQLite's default 2 MiB cache thrashes once the indexes of a table written
     # in bulk (random UUID and hash keys) outgrow it; pages are only taken as they are used.
     cur.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+    # Pages, not the default 1,000 (4 MiB): a chunk of an import dirties thousands of pages of
+    # the (random) blocking-key index, and each checkpoint writes them to the file again and
+    # syncs. With 20,000, commits of a 400,000-row import took 15-16 s instead of 20 s, and
+    # the import 104-121 s instead of 128-130 s (three runs each on the 2-core machine).
+    cur.execute(f"PRAGMA wal_autocheckpoint={SQLITE_WAL_AUTOCHECKPOINT}")
     cur.close()
 
 
