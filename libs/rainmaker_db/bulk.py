@@ -62,7 +62,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
         return
     columns = list(rows[0])
     dialect = session.get_bind().dialect
-    converters = [(i, _converter(table.c[name].type, dialect)) for i, name in enumerate(columns)]
+    converters = ((i, _converter(table.c[name].type, dialect)) for i, name in enumerate(columns))
     convert = [(i, f) for i, f in converters if f is not None]
     plain: list[tuple[Any, ...]] = []
     for r in rows:

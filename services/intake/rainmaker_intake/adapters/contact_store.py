@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from rainmaker_db.bulk import in_batch, insert_plain, insert_rows, member_of
 from rainmaker_intake.adapters.tables import contact_keys, contacts
+from rainmaker_intake.domain.blocking import block_keys, key_hash
 from rainmaker_intake.domain.contact import NormalisedContact
 from rainmaker_intake.domain.dedup import Keyed
 from rainmaker_intake.domain.similarity import pack, profile
@@ -138,20 +139,21 @@ def insert_keys(session: Session, hashed: Sequence[tuple[str, Iterable[int]]]) -
 
 def apply_blanks(current: NormalisedContact, seen: NormalisedContact) -> dict[str, Any]:
     """Copy fields that are blank on `current` from a new sighting, never overwriting; returns
-    the changed fields (attributes: the whole new mapping)."""
-    changes = {
+    what was filled (attributes: only those this sighting added), which an unmerge gives back."""
+    filled = {
         name: getattr(seen, name)
         for name in CONTACT_FIELDS
         if name != "attributes"
         and getattr(current, name) in (None, "")
         and getattr(seen, name) not in (None, "")
     }
+    for name, value in filled.items():
+        setattr(current, name, value)
     extra = {k: v for k, v in seen.attributes.items() if k not in current.attributes}
     if extra:
-        changes["attributes"] = {**current.attributes, **extra}
-    for name, value in changes.items():
-        setattr(current, name, value)
-    return changes
+        current.attributes = {**current.attributes, **extra}
+        filled["attributes"] = extra
+    return filled
 
 
 def fill_blanks(
@@ -161,15 +163,20 @@ def fill_blanks(
     seen: NormalisedContact,
     now: datetime,
 ) -> dict[str, Any]:
-    """`apply_blanks` to a stored contact, and store what changed."""
-    changes = apply_blanks(current, seen)
-    if changes:
+    """`apply_blanks` to a stored contact, and store it: its fields, its match profile and
+    the blocking keys the filled fields add."""
+    before = block_keys(current)
+    filled = apply_blanks(current, seen)
+    if filled:
+        values = {**filled, "attributes": current.attributes} if "attributes" in filled else filled
         session.execute(
             update(contacts)
             .where(contacts.c.lead_id == lead_id)
-            .values(**changes, match_profile=pack(profile(current)), updated_at=now)
+            .values(**values, match_profile=pack(profile(current)), updated_at=now)
         )
-    return changes
+        added = {key_hash(k) for k in block_keys(current) - before}
+        insert_keys(session, [(lead_id, added)])
+    return filled
 
 
 def refresh_profile(session: Session, lead_id: str) -> None:

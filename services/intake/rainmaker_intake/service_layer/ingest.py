@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rainmaker_bus import add_events
@@ -27,8 +27,7 @@ from rainmaker_db.bulk import in_batch, insert_rows, member_of
 from rainmaker_db.ids import new_id
 from rainmaker_intake.adapters import contact_store as store
 from rainmaker_intake.adapters.suppression_store import blocked
-from rainmaker_intake.adapters.tables import contact_keys, customers, decisions, touches
-from rainmaker_intake.domain.blocking import block_keys, key_hash
+from rainmaker_intake.adapters.tables import customers, decisions, touches
 from rainmaker_intake.domain.contact import NormalisedContact
 from rainmaker_intake.domain.dedup import DedupIndex, Keyed
 
@@ -204,14 +203,13 @@ def _settle(
         row = decision_rows[m.decision]
         if m.in_db and m.lead_id not in ours:
             row["kind"] = "existing"
-        if m.lead_id in new_by_id:
-            filled = _fill_new(new_by_id[m.lead_id], m.seen)
+        filled: dict[str, Any] = {}
+        if m.lead_id in new_by_id:  # not stored yet: filled here, stored as filled
+            filled = store.apply_blanks(new_by_id[m.lead_id], m.seen)
             if filled:
                 refilled.add(m.lead_id)
         elif m.lead_id in stored:
-            filled = _fill(session, m.lead_id, stored[m.lead_id], m.seen, now)
-        else:
-            filled = {}
+            filled = store.fill_blanks(session, m.lead_id, stored[m.lead_id], m.seen, now)
         row["filled"] = filled or None
     return refilled
 
@@ -230,37 +228,6 @@ def _touched_by(session: Session, import_id: str, lead_ids: list[str]) -> set[st
         )
         found.update(r.lead_id for r in rows if r.import_id == import_id)
     return found
-
-
-def _fill(
-    session: Session,
-    lead_id: str,
-    current: NormalisedContact,
-    seen: NormalisedContact,
-    now: datetime,
-) -> dict[str, Any]:
-    """Fill the survivor's blanks from the row; returns what was filled (for an unmerge)."""
-    before = block_keys(current)
-    had = set(current.attributes)
-    changes = store.fill_blanks(session, lead_id, current, seen, now)
-    added = {key_hash(k) for k in block_keys(current) - before} if changes else set()
-    if added:
-        session.execute(insert(contact_keys), [{"key_hash": h, "lead_id": lead_id} for h in added])
-    return _only_added(changes, had)
-
-
-def _fill_new(current: NormalisedContact, seen: NormalisedContact) -> dict[str, Any]:
-    """Fill the blanks of a lead of this chunk, not stored yet, from its duplicate."""
-    had = set(current.attributes)
-    changes = store.apply_blanks(current, seen)
-    return _only_added(changes, had)
-
-
-def _only_added(changes: dict[str, Any], had: set[str]) -> dict[str, Any]:
-    if "attributes" in changes:  # only the attributes this row added: an unmerge takes them back
-        new_attributes = {k: v for k, v in changes["attributes"].items() if k not in had}
-        changes = {**changes, "attributes": new_attributes}
-    return changes
 
 
 def _count_owned(session: Session, lead_ids: list[str], out: Outcome) -> None:
