@@ -6,18 +6,22 @@ import uuid
 import pytest
 from sqlalchemy import select, update
 
-from rainmaker_bus import Consumer, Relay
+from rainmaker_bus import Batched, Consumer, Relay, add_events
 from rainmaker_bus import messages as m
 from rainmaker_bus.dlq import count_dead, iter_dead
 from rainmaker_bus.tables import inbox, outbox
 from tests.bus.app import (
+    EVENT,
     QUEUE,
+    UPSERT,
     Behaviour,
+    claim,
     effect_counts,
     emit,
     emit_raw,
     handlers,
     queue_depth,
+    unsent,
 )
 from tests.support import wait_for
 
@@ -137,3 +141,72 @@ def test_contract_invalid_message_is_dead_lettered_at_once_with_reason(db, run_b
     assert '"lead_id"' in dead.error and '"claimed_at"' in dead.error  # the field paths
     assert dead.attempts == 1  # not retried: retrying cannot fix a contract
     assert poison_id not in b.calls
+
+
+def run_on_backlog(db, bus_settings, in_thread, consumer: Consumer, n: int) -> None:
+    """Publish every staged event and let all n reach the consumer before its worker starts,
+    so the worker's first batch holds them all (not just whatever had arrived)."""
+    in_thread(Relay(db, bus_settings))
+    wait_for(lambda: unsent(db) == 0, 30, message="all events published")
+    consumer.link.start()  # run() finds the link started
+    wait_for(lambda: len(consumer.deliveries) == n, 30, message=f"{n} deliveries waiting")
+    in_thread(consumer)
+
+
+def test_batched_handler_takes_runs_and_keeps_order_across_types(db, bus_settings, in_thread):
+    """Consecutive messages of a Batched type come in one call; the plain handler of another
+    type runs between runs, so the effects follow the queue's order."""
+    order: list[str] = []
+    calls: list[int] = []
+
+    def on_claims(session, messages):
+        calls.append(len(messages))
+        for env, data in messages:
+            session.execute(UPSERT, {"m": env.id, "lead": data["lead_id"]})
+            order.append(data["lead_id"])
+
+    def on_erased(session, env, data):
+        order.append(f"erased:{data['lead_id']}")
+
+    with db.transaction() as session:
+        expected: list[str] = []
+        for i in range(30):
+            if i % 10 == 9:
+                add_events(session, "lead.erased", [{"lead_id": f"x-{i}"}], producer="t")
+                expected.append(f"erased:x-{i}")
+            else:
+                add_events(session, EVENT, [claim(i)], producer="t")
+                expected.append(f"lead-{i}")
+    handlers = {EVENT: Batched(on_claims), "lead.erased": on_erased}
+    consumer = Consumer(db, bus_settings, QUEUE, handlers)
+    run_on_backlog(db, bus_settings, in_thread, consumer, 30)
+    wait_for(lambda: consumer.processed == 30, 30, message="all 30 handled")
+    assert order == expected
+    assert calls == [9, 9, 9]  # each run of claims between two erasures came in one call
+    assert len(effect_counts(db)) == 27
+    assert len(inbox_ids(db)) == 30
+
+
+def test_batched_handler_failure_retries_only_the_failing_message(db, bus_settings, in_thread):
+    calls: list[list[str]] = []
+
+    def on_claims(session, messages):
+        calls.append([data["lead_id"] for _, data in messages])
+        for env, data in messages:
+            if data["lead_id"] == "lead-bad":
+                raise RuntimeError("handler refuses lead-bad")
+            session.execute(UPSERT, {"m": env.id, "lead": data["lead_id"]})
+
+    ids = emit(db, [0, 1, 2, "lead-bad", 3, 4])
+    consumer = Consumer(db, bus_settings, QUEUE, {EVENT: Batched(on_claims)})
+    run_on_backlog(db, bus_settings, in_thread, consumer, 6)
+    wait_for(lambda: count_dead(bus_settings)[QUEUE.name] == 1, 30, message="one dead letter")
+    # The batch failed as a whole, then ran message by message: the good ones committed once.
+    assert calls[0] == ["lead-0", "lead-1", "lead-2", "lead-bad", "lead-3", "lead-4"]
+    assert calls[1:7] == [[x] for x in calls[0]]
+    assert effect_counts(db) == {f"lead-{i}": 1 for i in range(5)}
+    [dead] = list(iter_dead(bus_settings, [QUEUE.name]))
+    assert dead.message_id == ids[3]
+    assert dead.error == "RuntimeError: handler refuses lead-bad"
+    assert dead.attempts == 1 + len(bus_settings.retry_delays_s)
+    assert consumer.processed == 5
