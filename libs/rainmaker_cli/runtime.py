@@ -7,7 +7,7 @@ from types import FrameType
 
 import click
 
-from rainmaker_bus import BusSettings, Relay
+from rainmaker_bus import BusSettings, Relay, collector
 from rainmaker_cli.services import SERVICES, bootstrap
 from rainmaker_contracts.topology import QUEUES_BY_NAME
 from rainmaker_db import upgrade
@@ -49,6 +49,7 @@ def consume(queue: str) -> None:
     _configure_logging()
     consumer = bootstrap(QUEUES_BY_NAME[queue].service).build_consumer(queue)
     _stop_on_signals(consumer.stop)
+    collector.for_long_running_process()
     consumer.run()
 
 
@@ -59,6 +60,7 @@ def relay(service: str) -> None:
     _configure_logging()
     runner = Relay(bootstrap(service).database(), BusSettings.from_env(), name=f"{service}.relay")
     _stop_on_signals(runner.stop)
+    collector.for_long_running_process()
     runner.run()
 
 

