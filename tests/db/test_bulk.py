@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 
 from rainmaker_db import Database
-from rainmaker_db.bulk import in_batch, insert_plain, insert_rows, member_of
+from rainmaker_db.bulk import in_batch, insert_plain, insert_rows, member_of, rows_where_in
 
 META = MetaData()
 pairs = Table(
@@ -42,7 +42,7 @@ def db(database_url: str) -> Database:
 
 def test_rows_land_as_given(db: Database) -> None:
     rows = [(2**62 - i, f"row {i}" if i % 3 else None) for i in range(5000)]
-    rows.append((-(2**62), "tab\tquote\"new\nline\\back"))  # COPY's escapes
+    rows.append((-(2**62), 'tab\tquote"new\nline\\back'))  # COPY's escapes
     with db.transaction() as session:
         insert_plain(session, pairs, ("key_hash", "label"), rows)
     with db.reader() as session:
@@ -87,6 +87,27 @@ typed = Table(
     Column("flag", Boolean, nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
 )
+
+
+def test_rows_where_in_matches_in_on_both_databases(db: Database) -> None:
+    rows = [(2**62 - i, f"label {i % 10}") for i in range(3000)]
+    with db.transaction() as session:
+        insert_plain(session, pairs, ("key_hash", "label"), rows)
+    wanted = [2**62 - i for i in range(0, 6000, 2)]  # 3,000 values, half of them stored
+    with db.reader() as session:
+        got = rows_where_in(session, pairs, ("key_hash", "label"), "key_hash", wanted)
+        fixed = rows_where_in(
+            session, pairs, ("key_hash",), "key_hash", wanted, {"label": "label 4"}
+        )
+        by_text = rows_where_in(session, pairs, ("label",), "label", {"label 7", "nobody"})
+        none = rows_where_in(session, pairs, ("id",), "id", [])
+    assert sorted(got) == sorted((h, lab) for h, lab in rows if (2**62 - h) % 2 == 0)
+    assert all(type(h) is int and type(lab) is str for h, lab in got)
+    assert sorted(h for (h,) in fixed) == sorted(
+        h for h, lab in rows if (2**62 - h) % 2 == 0 and lab == "label 4"
+    )
+    assert by_text == [("label 7",)] * 300
+    assert none == []
 
 
 def test_typed_rows_read_back_as_sqlalchemy_would_write_them(db: Database) -> None:

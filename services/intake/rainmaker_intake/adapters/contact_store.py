@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from rainmaker_db.bulk import in_batch, insert_plain, insert_rows, member_of
+from rainmaker_db.bulk import in_batch, insert_plain, insert_rows, member_of, rows_where_in
 from rainmaker_intake.adapters.tables import contact_keys, contacts
 from rainmaker_intake.domain.blocking import block_keys, key_hash
 from rainmaker_intake.domain.contact import NormalisedContact
@@ -47,34 +47,24 @@ class DbCandidates:
 
     def fetch(self, key_hashes: Iterable[int]) -> dict[str, Candidate]:
         """lead_id -> Candidate, for every live contact sharing one of the keys."""
-        hashes = sorted(set(key_hashes))
         shared: dict[str, set[int]] = {}
-        step = in_batch(self.session)
-        for start in range(0, len(hashes), step):
-            part = hashes[start : start + step]
-            rows = self.session.execute(
-                select(contact_keys.c.key_hash, contact_keys.c.lead_id).where(
-                    member_of(self.session, contact_keys.c.key_hash, part)
-                )
-            )
-            for key, lead_id in rows:
-                shared.setdefault(lead_id, set()).add(key)
+        found_keys = rows_where_in(
+            self.session, contact_keys, ("key_hash", "lead_id"), "key_hash", sorted(set(key_hashes))
+        )
+        for key, lead_id in found_keys:
+            shared.setdefault(lead_id, set()).add(key)
         # Then by primary key, and merged contacts dropped here rather than in SQL: with
         # `merged_into IS NULL` in the query SQLite walked the merged_into index, i.e. every
         # live contact, so each chunk got slower as the table grew. Only the stored profile
         # is read: candidates outnumber matches by far once the table holds millions.
         found: dict[str, Candidate] = {}
-        wanted = sorted(shared)
-        for start in range(0, len(wanted), step):
-            rows = self.session.execute(
-                select(contacts.c.lead_id, contacts.c.merged_into, contacts.c.match_profile).where(
-                    member_of(self.session, contacts.c.lead_id, wanted[start : start + step])
-                )
-            )
-            for row in rows:
-                if row.merged_into is None:
-                    packed = row.match_profile or _fold_stored(self.session, row.lead_id)
-                    found[row.lead_id] = Candidate(packed, shared[row.lead_id])
+        columns = ("lead_id", "merged_into", "match_profile")
+        for lead_id, merged_into, match_profile in rows_where_in(
+            self.session, contacts, columns, "lead_id", sorted(shared)
+        ):
+            if merged_into is None:
+                packed = match_profile or _fold_stored(self.session, lead_id)
+                found[lead_id] = Candidate(packed, shared[lead_id])
         return found
 
 

@@ -3,10 +3,9 @@
 import hashlib
 from collections.abc import Sequence
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rainmaker_db.bulk import member_of
+from rainmaker_db.bulk import rows_where_in
 from rainmaker_intake.adapters.tables import erasures, suppressions
 from rainmaker_intake.domain.contact import NormalisedContact
 from rainmaker_intake.domain.web import registrable_domain
@@ -38,27 +37,12 @@ def blocked(session: Session, batch: Sequence[NormalisedContact]) -> list[str | 
     emails = {c.email for c in batch if c.email}
     domains = set().union(*own_domains)
     hashes = set().union(*own_hashes)
-    sup_emails: set[str] = set()
-    sup_domains: set[str] = set()
-    if emails or domains:
-        kind, value = suppressions.c.kind, suppressions.c.value
-        rows = session.execute(
-            select(suppressions.c.kind, suppressions.c.value).where(
-                ((kind == "email") & member_of(session, value, emails))
-                | ((kind == "domain") & member_of(session, value, domains))
-            )
-        )
-        for row in rows:
-            (sup_emails if row.kind == "email" else sup_domains).add(row.value)
-    erased = (
-        set(
-            session.scalars(
-                select(erasures.c.hash).where(member_of(session, erasures.c.hash, hashes))
-            )
-        )
-        if hashes
-        else set()
+    # Straight through the driver (rows_where_in): these lists hold every row of a chunk.
+    sup_emails, sup_domains = (
+        {v for (v,) in rows_where_in(session, suppressions, ("value",), "value", wanted, kind)}
+        for wanted, kind in ((emails, {"kind": "email"}), (domains, {"kind": "domain"}))
     )
+    erased = {h for (h,) in rows_where_in(session, erasures, ("hash",), "hash", hashes)}
     reasons: list[str | None] = []
     for c, mine, hashed in zip(batch, own_domains, own_hashes, strict=True):
         if c.email in sup_emails:
