@@ -5,11 +5,11 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from rainmaker_db.bulk import in_batch, insert_plain, insert_rows, member_of, rows_where_in
-from rainmaker_intake.adapters.tables import contact_keys, contacts
+from rainmaker_intake.adapters.tables import CONTACT_NO_SEQUENCE, contact_keys, contacts
 from rainmaker_intake.domain.blocking import block_keys, key_hash
 from rainmaker_intake.domain.contact import NormalisedContact
 from rainmaker_intake.domain.dedup import Keyed
@@ -47,24 +47,28 @@ class DbCandidates:
 
     def fetch(self, key_hashes: Iterable[int]) -> dict[str, Candidate]:
         """lead_id -> Candidate, for every live contact sharing one of the keys."""
-        shared: dict[str, set[int]] = {}
+        shared: dict[int, set[int]] = {}
         found_keys = rows_where_in(
-            self.session, contact_keys, ("key_hash", "lead_id"), "key_hash", sorted(set(key_hashes))
+            self.session,
+            contact_keys,
+            ("key_hash", "contact_no"),
+            "key_hash",
+            sorted(set(key_hashes)),
         )
-        for key, lead_id in found_keys:
-            shared.setdefault(lead_id, set()).add(key)
-        # Then by primary key, and merged contacts dropped here rather than in SQL: with
+        for key, contact_no in found_keys:
+            shared.setdefault(contact_no, set()).add(key)
+        # Then by contact_no, and merged contacts dropped here rather than in SQL: with
         # `merged_into IS NULL` in the query SQLite walked the merged_into index, i.e. every
         # live contact, so each chunk got slower as the table grew. Only the stored profile
         # is read: candidates outnumber matches by far once the table holds millions.
         found: dict[str, Candidate] = {}
-        columns = ("lead_id", "merged_into", "match_profile")
-        for lead_id, merged_into, match_profile in rows_where_in(
-            self.session, contacts, columns, "lead_id", sorted(shared)
+        columns = ("contact_no", "lead_id", "merged_into", "match_profile")
+        for contact_no, lead_id, merged_into, match_profile in rows_where_in(
+            self.session, contacts, columns, "contact_no", sorted(shared)
         ):
             if merged_into is None:
                 packed = match_profile or _fold_stored(self.session, lead_id)
-                found[lead_id] = Candidate(packed, shared[lead_id])
+                found[lead_id] = Candidate(packed, shared[contact_no])
         return found
 
 
@@ -101,12 +105,14 @@ def insert_contacts(
     their blocking keys."""
     if not new:
         return
+    numbers = allocate_contact_nos(session, len(new))
     insert_rows(
         session,
         contacts,
         [
             {
                 "lead_id": lead_id,
+                "contact_no": no,
                 **contact_values(c),
                 "match_profile": keyed.packed,
                 "merged_into": None,
@@ -114,17 +120,33 @@ def insert_contacts(
                 "created_at": now,
                 "updated_at": now,
             }
-            for lead_id, c, keyed in new
+            for (lead_id, c, keyed), no in zip(new, numbers, strict=True)
         ],
     )
-    insert_keys(session, [(lead_id, keyed.hashes) for lead_id, _, keyed in new])
+    pairs = zip(numbers, new, strict=True)
+    insert_keys(session, [(no, keyed.hashes) for no, (_, _, keyed) in pairs])
 
 
-def insert_keys(session: Session, hashed: Sequence[tuple[str, Iterable[int]]]) -> None:
-    """The blocking keys of contacts, as hashes: ~8 rows a contact, so straight to the driver."""
+def allocate_contact_nos(session: Session, n: int) -> list[int]:
+    """`n` new contact numbers, for rows inserted in this same transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        query = text(f"SELECT nextval('{CONTACT_NO_SEQUENCE}') FROM generate_series(1, :n)")
+        return list(session.scalars(query, {"n": n}))
+    # SQLite: writers BEGIN IMMEDIATE (rainmaker_db.engine), so no one else can insert
+    # between this read and the caller's insert.
+    top = session.scalar(select(func.coalesce(func.max(contacts.c.contact_no), 0)))
+    return list(range(int(top or 0) + 1, int(top or 0) + 1 + n))
+
+
+def contact_no_of(session: Session, lead_id: str) -> int | None:
+    return session.scalar(select(contacts.c.contact_no).where(contacts.c.lead_id == lead_id))
+
+
+def insert_keys(session: Session, hashed: Sequence[tuple[int, Iterable[int]]]) -> None:
+    """Blocking keys as (contact_no, key hashes): ~8 rows a contact, straight to the driver."""
     # In hash order: neighbouring keys land on the same pages of the (random) key index.
-    rows = sorted((h, lead_id) for lead_id, hashes in hashed for h in hashes)
-    insert_plain(session, contact_keys, ("key_hash", "lead_id"), rows)
+    rows = sorted((h, no) for no, hashes in hashed for h in hashes)
+    insert_plain(session, contact_keys, ("key_hash", "contact_no"), rows)
 
 
 def apply_blanks(current: NormalisedContact, seen: NormalisedContact) -> dict[str, Any]:
@@ -165,7 +187,14 @@ def fill_blanks(
             .values(**values, match_profile=pack(profile(current)), updated_at=now)
         )
         added = {key_hash(k) for k in block_keys(current) - before}
-        insert_keys(session, [(lead_id, added)])
+        no = contact_no_of(session, lead_id)
+        if added and no is not None:
+            # Not a key it already has (from an earlier state of the contact): the pair is
+            # the table's primary key.
+            held = session.scalars(
+                select(contact_keys.c.key_hash).where(contact_keys.c.contact_no == no)
+            )
+            insert_keys(session, [(no, added.difference(held))])
     return filled
 
 
