@@ -16,23 +16,45 @@ _lock = threading.Lock()
 _last = (0, 0)  # (millisecond, 12-bit sequence): ids from one process increase strictly
 
 
-def uuid7() -> uuid.UUID:
+def _next_stamp() -> tuple[int, int]:
+    """The next (millisecond, sequence); call with _lock held."""
     global _last
+    ms = time.time_ns() // 1_000_000
+    last_ms, seq = _last
+    if ms <= last_ms:  # same millisecond (or the clock stepped back): count on
+        ms, seq = last_ms, seq + 1
+        if seq > 0xFFF:
+            ms, seq = last_ms + 1, 0
+    else:
+        seq = int.from_bytes(os.urandom(2), "big") & 0x7FF  # random start, room to count
+    _last = (ms, seq)
+    return ms, seq
+
+
+def _value(ms: int, seq: int, rand: int) -> int:
+    rand &= (1 << 62) - 1
+    return (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | seq << 64 | 0b10 << 62 | rand
+
+
+def uuid7() -> uuid.UUID:
     with _lock:
-        ms = time.time_ns() // 1_000_000
-        last_ms, seq = _last
-        if ms <= last_ms:  # same millisecond (or the clock stepped back): count on
-            ms, seq = last_ms, seq + 1
-            if seq > 0xFFF:
-                ms, seq = last_ms + 1, 0
-        else:
-            seq = int.from_bytes(os.urandom(2), "big") & 0x7FF  # random start, room to count
-        _last = (ms, seq)
-    rand = int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
-    value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | seq << 64 | 0b10 << 62 | rand
-    return uuid.UUID(int=value)
+        ms, seq = _next_stamp()
+    return uuid.UUID(int=_value(ms, seq, int.from_bytes(os.urandom(8), "big")))
 
 
 def new_id() -> str:
     """A time-ordered UUID in its usual text form."""
     return str(uuid7())
+
+
+def new_ids(n: int) -> list[str]:
+    """`n` time-ordered UUIDs as text, increasing: one lock and one read of the random source
+    for all (an import chunk needs two per row; one at a time cost ~4 us each)."""
+    with _lock:
+        stamps = [_next_stamp() for _ in range(n)]
+    noise = os.urandom(8 * n)
+    out = []
+    for i, (ms, seq) in enumerate(stamps):
+        h = f"{_value(ms, seq, int.from_bytes(noise[8 * i : 8 * i + 8], 'big')):032x}"
+        out.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+    return out

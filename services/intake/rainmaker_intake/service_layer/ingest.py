@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from rainmaker_bus import add_events
 from rainmaker_contracts.intake import MAX_LEADS_PER_MESSAGE
 from rainmaker_db.bulk import in_batch, insert_rows, member_of
-from rainmaker_db.ids import new_id
+from rainmaker_db.ids import new_ids
 from rainmaker_intake.adapters import contact_store as store
 from rainmaker_intake.adapters.suppression_store import blocked
 from rainmaker_intake.adapters.tables import customers, decisions, touches
@@ -92,6 +92,7 @@ def ingest(
     touched: list[dict[str, Any]] = []
     merges: list[_Merge] = []
 
+    ids = iter(new_ids(2 * len(sightings)))  # a touch, and a lead or a merge, per sighting
     for sighting, why, row in zip(sightings, reasons, keyed, strict=True):
         contact = sighting.contact
         if why:
@@ -103,9 +104,9 @@ def ingest(
         if found is None:
             found = db_index.find_keyed(row)
             in_db = found is not None
-        touch_id = new_id()
+        touch_id = next(ids)
         if found is None:
-            lead_id = new_id()
+            lead_id = next(ids)
             new.append((lead_id, contact, row))
             new_by_id[lead_id] = contact
             sighting_of[lead_id] = sighting
@@ -120,7 +121,7 @@ def ingest(
                     "import_id": import_id,
                     "row_number": contact.row_number,
                     "lead_id": lead_id,
-                    "merged_id": new_id(),
+                    "merged_id": next(ids),
                     "touch_id": touch_id,
                     "kind": "in_file",
                     "rule": decision.rule,
