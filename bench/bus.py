@@ -500,6 +500,8 @@ def main() -> int:
         # the bus are measured in alternation, several rounds; the round with the median ratio
         # gives the figures, and every round is kept in the JSON.
         rounds: list[dict[str, Any]] = []
+        measured: list[tuple[dict[str, Any], dict[str, float], dict[str, Any]]] = []
+        phases = ("raw_publish_pipelined", "bus_end_to_end")
         for r in range(args.rounds):
             raw("raw_publish_pipelined", lambda: raw_publish_pipelined(url, bodies), n)
             if r == 0:
@@ -513,19 +515,13 @@ def main() -> int:
                     "raw_publish_pipelined_per_s": round(reference, 1),
                     "bus_end_to_end_per_s": round(rate, 1),
                     "ratio": round(rate / reference, 3),
-                    "_saved": (
-                        run,
-                        {k: seconds[k] for k in ("raw_publish_pipelined", "bus_end_to_end")},
-                        {k: cpu[k] for k in ("raw_publish_pipelined", "bus_end_to_end")},
-                    ),
                 }
             )
-        median = sorted(rounds, key=lambda x: x["ratio"])[len(rounds) // 2]
-        e2e, saved_seconds, saved_cpu = median.pop("_saved")
-        for x in rounds:
-            x.pop("_saved", None)
-        seconds.update(saved_seconds)
-        cpu.update(saved_cpu)
+            measured.append((run, {k: seconds[k] for k in phases}, {k: cpu[k] for k in phases}))
+        median = sorted(range(len(rounds)), key=lambda i: rounds[i]["ratio"])[len(rounds) // 2]
+        e2e, median_seconds, median_cpu = measured[median]
+        seconds.update(median_seconds)
+        cpu.update(median_cpu)
         if args.consumers > 1:  # scaling out on the same queue, one run
             end_to_end(f"bus_end_to_end_{args.consumers}_consumers", args.consumers)
         ratios: dict[str, float] = {}

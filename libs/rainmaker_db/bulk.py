@@ -16,6 +16,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     ColumnElement,
+    Connection,
     Integer,
     String,
     Table,
@@ -26,6 +27,21 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 _MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+
+def _mark(dialect: Any) -> str:
+    """The driver's positional parameter marker."""
+    mark = _MARKS.get(dialect.paramstyle)
+    if mark is None:
+        raise NotImplementedError(f"paramstyle {dialect.paramstyle}")
+    return mark
+
+
+def _dbapi(conn: Connection) -> Any:
+    """The DBAPI connection under `conn`: the same transaction as the session's."""
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    return raw
 
 
 def insert_plain(
@@ -40,17 +56,13 @@ def insert_plain(
     names = ", ".join(quote.format_column(table.c[c]) for c in columns)
     if dialect.name == "postgresql" and dialect.driver == "psycopg":
         # COPY: one stream instead of a statement per row (psycopg 3, same transaction).
-        raw = conn.connection.dbapi_connection
-        assert raw is not None
+        raw = _dbapi(conn)
         sql = f"COPY {quote.format_table(table)} ({names}) FROM STDIN"
         with raw.cursor() as cur, cur.copy(sql) as copy:  # type: ignore[attr-defined]
             for row in rows:
                 copy.write_row(row)
         return
-    mark = _MARKS.get(dialect.paramstyle)
-    if mark is None:
-        raise NotImplementedError(f"paramstyle {dialect.paramstyle}")
-    marks = ", ".join([mark] * len(columns))
+    marks = ", ".join([_mark(dialect)] * len(columns))
     sql = f"INSERT INTO {quote.format_table(table)} ({names}) VALUES ({marks})"
     conn.exec_driver_sql(sql, list(rows))
 
@@ -128,9 +140,7 @@ def rows_where_in(
     quote = dialect.identifier_preparer
     names = ", ".join(quote.format_column(table.c[c]) for c in columns)
     postgres = dialect.name == "postgresql"
-    mark = "%s" if postgres else _MARKS.get(dialect.paramstyle)
-    if mark is None:
-        raise NotImplementedError(f"paramstyle {dialect.paramstyle}")
+    mark = _mark(dialect)
     fixed = list((equal or {}).items())
     head = f"SELECT {names} FROM {quote.format_table(table)} WHERE " + "".join(
         f"{quote.format_column(table.c[c])} = {mark} AND " for c, _ in fixed
@@ -139,9 +149,7 @@ def rows_where_in(
     target = quote.format_column(table.c[column])
     # The DBAPI cursor of the session's own connection (same transaction): its fetchall
     # gives plain tuples, where a Result fetched row by row (~2.5 us a row).
-    raw = conn.connection.dbapi_connection
-    assert raw is not None
-    cursor = raw.cursor()
+    cursor = _dbapi(conn).cursor()
     try:
         if postgres:
             kind = "bigint" if isinstance(table.c[column].type, Integer) else "text"

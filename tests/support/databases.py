@@ -4,6 +4,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import MetaData
+
+from rainmaker_bus.tables import BUS_METADATA
 from rainmaker_db import Database, upgrade
 
 
@@ -15,3 +20,14 @@ def migrated(migrations: Path, url: str) -> Iterator[Database]:
         yield db
     finally:
         db.dispose()
+
+
+def head_differences(db: Database, metadata: MetaData) -> list[object]:
+    """What a migrated database lacks or has beyond a service's declared tables plus the
+    bus's (outbox, inbox): empty when no revision was forgotten."""
+    combined = MetaData()
+    for source in (metadata, BUS_METADATA):
+        for table in source.tables.values():
+            table.to_metadata(combined)
+    with db.engine.connect() as conn:
+        return list(compare_metadata(MigrationContext.configure(conn), combined))

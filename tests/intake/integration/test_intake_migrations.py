@@ -4,26 +4,18 @@ and PostgreSQL."""
 from datetime import UTC, datetime
 
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy import MetaData, text
+from sqlalchemy import text
 
-from rainmaker_bus.tables import BUS_METADATA
 from rainmaker_db import Database, upgrade
 from rainmaker_db.migrate import alembic_config
 from rainmaker_intake.adapters.contact_store import allocate_contact_nos
 from rainmaker_intake.adapters.tables import metadata
 from rainmaker_intake.bootstrap import MIGRATIONS
+from tests.support.databases import head_differences
 
 
 def test_head_matches_the_declared_tables(intake_db: Database) -> None:
-    combined = MetaData()
-    for source in (metadata, BUS_METADATA):
-        for table in source.tables.values():
-            table.to_metadata(combined)
-    with intake_db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), combined)
-    assert diff == []
+    assert head_differences(intake_db, metadata) == []
 
 
 def test_0004_moves_stored_keys_to_contact_numbers_and_back(database_url: str) -> None:
@@ -49,7 +41,9 @@ def test_0004_moves_stored_keys_to_contact_numbers_and_back(database_url: str) -
                 )
         upgrade(MIGRATIONS, database_url)
         with db.engine.connect() as conn:
-            numbers = dict(conn.execute(text("SELECT lead_id, contact_no FROM contacts")).all())
+            numbers: dict[str, int] = dict(
+                conn.execute(text("SELECT lead_id, contact_no FROM contacts")).all()
+            )
             moved = conn.execute(text("SELECT key_hash, contact_no FROM contact_keys")).all()
         assert len(set(numbers.values())) == 3
         assert sorted(moved) == sorted((k, numbers[lead]) for k, lead in keys)

@@ -187,8 +187,8 @@ def fill_blanks(
             .values(**values, match_profile=pack(profile(current)), updated_at=now)
         )
         added = {key_hash(k) for k in block_keys(current) - before}
-        no = contact_no_of(session, lead_id)
-        if added and no is not None:
+        no = contact_no_of(session, lead_id) if added else None
+        if no is not None:
             # Not a key it already has (from an earlier state of the contact): the pair is
             # the table's primary key.
             held = session.scalars(

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from rainmaker_bus import add_events
 from rainmaker_contracts.intake import MAX_LEADS_PER_MESSAGE
-from rainmaker_db.bulk import in_batch, insert_rows, member_of
+from rainmaker_db.bulk import insert_rows, rows_where_in
 from rainmaker_db.ids import new_ids
 from rainmaker_intake.adapters import contact_store as store
 from rainmaker_intake.adapters.suppression_store import blocked
@@ -216,19 +216,10 @@ def _settle(
 
 
 def _touched_by(session: Session, import_id: str, lead_ids: list[str]) -> set[str]:
-    found: set[str] = set()
-    step = in_batch(session)
-    for start in range(0, len(lead_ids), step):
-        part = lead_ids[start : start + step]
-        # By lead (a few touches each), filtered by import here: with `import_id = ?` in the
-        # query the planner may walk every touch of this import, which grows with the file.
-        rows = session.execute(
-            select(touches.c.lead_id, touches.c.import_id).where(
-                member_of(session, touches.c.lead_id, part)
-            )
-        )
-        found.update(r.lead_id for r in rows if r.import_id == import_id)
-    return found
+    # By lead (a few touches each), filtered by import here: with `import_id = ?` in the
+    # query the planner may walk every touch of this import, which grows with the file.
+    rows = rows_where_in(session, touches, ("lead_id", "import_id"), "lead_id", lead_ids)
+    return {lead_id for lead_id, touched_by in rows if touched_by == import_id}
 
 
 def _count_owned(session: Session, lead_ids: list[str], out: Outcome) -> None:
