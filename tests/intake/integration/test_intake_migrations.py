@@ -1,6 +1,7 @@
 """The migrations build exactly the tables intake declares (no forgotten revision), on SQLite
 and PostgreSQL."""
 
+import importlib
 from datetime import UTC, datetime
 
 from alembic import command
@@ -11,6 +12,10 @@ from rainmaker_db.migrate import alembic_config
 from rainmaker_intake.adapters.contact_store import allocate_contact_nos
 from rainmaker_intake.adapters.tables import metadata
 from rainmaker_intake.bootstrap import MIGRATIONS
+from rainmaker_intake.domain.blocking import key_hash
+from rainmaker_intake.domain.contact import NormalisedContact
+from rainmaker_intake.domain.dedup import Keyed
+from rainmaker_intake.domain.similarity import pack, profile
 from tests.support.databases import head_differences
 
 
@@ -39,7 +44,7 @@ def test_0004_moves_stored_keys_to_contact_numbers_and_back(database_url: str) -
                     text("INSERT INTO contact_keys (key_hash, lead_id) VALUES (:k, :lead)"),
                     {"k": key, "lead": lead},
                 )
-        upgrade(MIGRATIONS, database_url)
+        upgrade(MIGRATIONS, database_url, "0004")
         with db.engine.connect() as conn:
             numbers: dict[str, int] = dict(
                 conn.execute(text("SELECT lead_id, contact_no FROM contacts")).all()
@@ -55,5 +60,64 @@ def test_0004_moves_stored_keys_to_contact_numbers_and_back(database_url: str) -
         with db.engine.connect() as conn:
             back = conn.execute(text("SELECT key_hash, lead_id FROM contact_keys")).all()
         assert sorted(back) == sorted(keys)
+    finally:
+        db.dispose()
+
+
+_COLUMNS = ("email", "phone", "first_name", "last_name", "company", "company_key", "street",
+            "city", "postcode")  # fmt: skip
+
+
+def _stored_keys(db: Database) -> set[tuple[int, int]]:
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT key_hash, contact_no FROM contact_keys"))
+        return {(k, no) for k, no in rows}
+
+
+def test_0005_remakes_every_contacts_keys_in_the_new_scheme_and_back(database_url: str) -> None:
+    """Contacts keyed before 0005 get the selective phone and address keys (from a stored
+    profile, or folded from their fields); a contact without keys (erased) gets none."""
+    revision = "rainmaker_intake.migrations.versions.0005_selective_phone_and_address_keys"
+    old_scheme = importlib.import_module(revision)._keys_before_0005
+    upgrade(MIGRATIONS, database_url, "0004")
+    db = Database(database_url)
+    people = {
+        1: NormalisedContact(0, email="bob@acme.com", phone="+4930123456", first_name="Bob",
+                             last_name="Smith", company="Acme", company_key="acme",
+                             street="hauptstr 5", postcode="10115"),
+        2: NormalisedContact(0, phone="+4930123456", first_name="Karl", last_name="Huber"),
+        3: NormalisedContact(0, email="ann@globex.com", first_name="Ann", last_name="Lee",
+                             street="main st 9", city="Leeds"),
+        4: NormalisedContact(0, email="gone@acme.com", first_name="Gone", last_name="Person"),
+    }  # fmt: skip
+    now = datetime(2026, 11, 22, tzinfo=UTC)
+    try:
+        with db.engine.begin() as conn:
+            for no, c in people.items():
+                values = {f: getattr(c, f) for f in _COLUMNS}
+                packed = None if no == 3 else pack(profile(c))
+                conn.execute(
+                    text(
+                        f"INSERT INTO contacts (lead_id, contact_no, match_profile, "
+                        f"{', '.join(_COLUMNS)}, attributes, is_customer, created_at, updated_at)"
+                        f" VALUES (:lead, :no, :packed, {', '.join(':' + f for f in _COLUMNS)},"
+                        " '{}', false, :now, :now)"
+                    ),
+                    # Contact 3 was stored before profiles were (0002): folded from its fields.
+                    {**values, "lead": f"lead-{no}", "no": no, "now": now, "packed": packed},
+                )
+                if no != 4:  # 4 was erased: its keys went with it
+                    for key in old_scheme(profile(c)):
+                        conn.execute(
+                            text("INSERT INTO contact_keys VALUES (:k, :no)"),
+                            {"k": key_hash(key), "no": no},
+                        )
+        before = _stored_keys(db)
+        upgrade(MIGRATIONS, database_url, "0005")
+        after = _stored_keys(db)
+        assert after == {(h, no) for no, c in people.items() if no != 4 for h in Keyed.of(c).hashes}
+        assert after != before  # the phone and address keys changed
+        command.downgrade(alembic_config(MIGRATIONS, database_url), "0004")
+        assert _stored_keys(db) == before
     finally:
         db.dispose()

@@ -4,11 +4,17 @@ Keys are plain strings, so the database can store them beside each contact and a
 "who shares any of these keys" with one indexed query (see `dedup.CandidateSource`).
 
 - `e:<email>` the normalised e-mail address;
-- `p:<phone>` the E.164 phone number;
 - `o:<org>:<name key>` for each of the folded company name, the web domain and the e-mail
   domain of a company address, crossed with a sound-alike key of each name part (so a typo
   in one part, a swapped first/last name or a nickname still share a key);
-- `a:<postcode or city>:<name key>` the same name keys within a postcode (or city).
+- `a:<postcode or city>:<house number>:<name key>` the same name keys at one address, for a
+  contact with a street: the address rule needs the same postcode (or city) and house number;
+- `p:<phone>:<name key>` the E.164 phone number with the last name's key (see below).
+
+Keys are as selective as the rules allow: each row's candidates are fetched from the database
+and compared, so a key shared by everyone in a postcode or at a switchboard costs every row
+that has it (at 1M contacts: 14.6 candidate pairs a row with `a:<place>:<name>` and bare
+`p:<phone>` keys, 5.4 with these; the same decisions on bench/dedup.py's lists).
 """
 
 import hashlib
@@ -41,15 +47,21 @@ def profile_keys(p: Profile) -> set[str]:
     keys: set[str] = set()
     if p.email:
         keys.add("e:" + p.email)
-    if p.phone:
-        keys.add("p:" + p.phone)
     names = {k for k in (name_key(p.first), name_key(p.formal), name_key(p.last)) if k}
     orgs = {o for o in (p.company, p.domain, p.email_domain) if o}
-    place = p.postcode or p.city
+    place = (p.postcode or p.city) if p.street else ""
     for n in names:
         keys.update(f"o:{o}:{n}" for o in orgs)
         if place:
-            keys.add(f"a:{place}:{n}")
+            keys.add(f"a:{place}:{p.house}:{n}")
+    if p.phone and names:
+        # Every rule but e-mail needs the names to agree, so a phone blocks with a name key:
+        # switchboards are shared by hundreds. The last name's key alone, unless the phone is
+        # this contact's only fuzzy route (no company, no address): then each part's, so a
+        # swapped first and last name still meet.
+        fuzzy_routes = bool(orgs) or bool(place)
+        last = name_key(p.last) or name_key(p.first)
+        keys.update(f"p:{p.phone}:{n}" for n in ((last,) if fuzzy_routes else names))
     return keys
 
 
