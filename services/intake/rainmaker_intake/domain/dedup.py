@@ -29,7 +29,7 @@ room, and a learned model would need labelled data and a per-merge explanation o
 """
 
 from collections.abc import Iterable
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 from rainmaker_intake.domain.blocking import key_hash, profile_keys
 from rainmaker_intake.domain.contact import NormalisedContact
@@ -70,29 +70,43 @@ def best_match(
     return best
 
 
-class Keyed(NamedTuple):
-    """A contact folded for matching, packed (as stored), and the hashes of its blocking keys
-    (as stored): computed once per row, by the import's helper process for a large file."""
+class Keyed:
+    """A contact folded for matching: packed (as stored) and the hashes of its blocking keys
+    (as stored), computed once per row, by the import's helper process for a large file. The
+    folded profile itself is unpacked only when a candidate is compared: most rows of a list
+    share no key with anyone, and unpacking cost a worker as much as folding."""
 
-    profile: Profile
-    packed: str
-    hashes: tuple[int, ...]
+    __slots__ = ("_profile", "hashes", "packed")
+
+    def __init__(self, packed: str, hashes: tuple[int, ...], p: Profile | None = None) -> None:
+        self.packed = packed
+        self.hashes = hashes
+        self._profile = p
 
     @classmethod
     def of(cls, contact: NormalisedContact) -> "Keyed":
         p = profile(contact)
         # Sorted: a set's order depends on the process's hash seed, and a chunk must be the same
         # whichever process folded it.
-        return cls(p, pack(p), tuple(sorted({key_hash(k) for k in profile_keys(p)})))
+        return cls(pack(p), tuple(sorted({key_hash(k) for k in profile_keys(p)})), p)
 
-    @classmethod
-    def from_packed(cls, packed: str, hashes: tuple[int, ...]) -> "Keyed":
-        """From what a helper process sends (a string and a few ints pickle cheaply; the
-        folded profile itself cost the worker as much to unpickle as to compute)."""
-        return cls(unpack(packed), packed, hashes)
+    @property
+    def profile(self) -> Profile:
+        if self._profile is None:
+            self._profile = unpack(self.packed)
+        return self._profile
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Keyed) and (self.packed, self.hashes) == (
+            other.packed,
+            other.hashes,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.packed, self.hashes))
 
     def __reduce__(self) -> tuple[Any, tuple[str, tuple[int, ...]]]:
-        return Keyed.from_packed, (self.packed, self.hashes)
+        return Keyed, (self.packed, self.hashes)  # a string and a few ints pickle cheaply
 
 
 class DedupIndex:
@@ -124,7 +138,8 @@ class DedupIndex:
         self._add(contact_id, keyed.packed, keyed.hashes)
 
     def find_keyed(self, keyed: Keyed) -> Match | None:
-        return self._find(keyed.profile, keyed.hashes)
+        slots = self._candidates(keyed.hashes)
+        return self._best(keyed.profile, slots) if slots else None
 
     def add_packed(self, contact_id: str, packed: str, hashes: Iterable[int]) -> None:
         """Index a stored contact by its packed profile (contacts.match_profile) under the
@@ -151,7 +166,7 @@ class DedupIndex:
             else:
                 held.append(slot)
 
-    def _find(self, p: Profile, hashes: Iterable[int]) -> Match | None:
+    def _candidates(self, hashes: Iterable[int]) -> set[int]:
         slots: set[int] = set()
         for h in hashes:
             held = self._blocks.get(h)
@@ -159,6 +174,9 @@ class DedupIndex:
                 slots.add(held)
             elif held is not None:
                 slots.update(held[-self.config.max_block :])
+        return slots
+
+    def _best(self, p: Profile, slots: set[int]) -> Match | None:
         best: tuple[int, Decision] | None = None
         for slot in sorted(slots):
             decision = decide(p, unpack(self._packed[slot]), self.config)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from rainmaker_bus.collector import fewer_collections
+from rainmaker_bus.collector import between_batches
 from rainmaker_db import Database
 from rainmaker_intake.adapters.reader import Limits, open_list
 from rainmaker_intake.adapters.tables import import_errors, imports, lists
@@ -74,10 +74,11 @@ def run_import(
         log.info("import %s: resuming after row %d", import_id, job.checkpoint_row)
     size = Path(job.file_path).stat().st_size
     chunks = prepared_in_helper if size >= helper_min_bytes else prepared
-    with fewer_collections():
+    with between_batches() as collect:
         for item in chunks(listfile, job.checkpoint_row, tags, lst.default_region, chunk_rows):
             if isinstance(item, Prepared):
                 _store_chunk(db, import_id, item, source)
+                collect()
                 continue
             with db.transaction() as session:
                 if item.errors:  # e.g. rows past max_rows, or an unreadable last line
