@@ -56,6 +56,8 @@ def crash_stack(tmp_path: Path, amqp_url: str) -> Iterator[CrashStack]:
         # The worker reads and normalises through its helper process however small the file
         # (killed with it: the process group); the baseline below imports without one.
         INTAKE_IMPORT_HELPER_MIN_BYTES="0",
+        # Ten chunks, so the kill lands between checkpoints with several stored before it.
+        INTAKE_IMPORT_CHUNK_ROWS="2000",
     )
     for svc in SERVICES:
         env[f"{svc.upper()}_DATABASE_URL"] = f"sqlite:///{tmp_path / svc}.db"

@@ -19,7 +19,6 @@ from sqlalchemy import func, select
 from rainmaker_intake.adapters.reader import open_list
 from rainmaker_intake.adapters.tables import contacts, import_errors, imports, touches
 from rainmaker_intake.service_layer.prepare import (
-    CHUNK_ROWS,
     Prepared,
     Trailing,
     prepared,
@@ -28,7 +27,8 @@ from rainmaker_intake.service_layer.prepare import (
 from rainmaker_intake.testing.listgen import GeneratedList, generate
 from tests.support.imports import import_directly
 
-ROWS = 2 * CHUNK_ROWS + 777  # three chunks, the last one partial
+CHUNK = 5000
+ROWS = 2 * CHUNK + 777  # three chunks, the last one partial
 
 
 @pytest.fixture(scope="module")
@@ -40,20 +40,20 @@ def messy(tmp_path_factory: pytest.TempPathFactory) -> GeneratedList:
 def test_the_helper_hands_over_what_the_worker_would_prepare(messy: GeneratedList) -> None:
     listfile = open_list(messy.path)
     tags, region = ("industry/software",), messy.default_region
-    inline = list(prepared(listfile, 0, tags, region))
-    helped = list(prepared_in_helper(listfile, 0, tags, region))
+    inline = list(prepared(listfile, 0, tags, region, CHUNK))
+    helped = list(prepared_in_helper(listfile, 0, tags, region, CHUNK))
     assert [type(i) for i in helped] == [Prepared, Prepared, Prepared, Trailing]
     assert helped == inline
     chunks = [i for i in helped if isinstance(i, Prepared)]
     assert sum(c.counts["rejected"] for c in chunks) == len(messy.bad_rows) > 0
     # Resuming after a checkpoint: only rows past it, in both.
     after = chunks[0].last_row
-    resumed = list(prepared_in_helper(listfile, after, tags, region))
-    assert resumed == list(prepared(listfile, after, tags, region)) == inline[1:]
+    resumed = list(prepared_in_helper(listfile, after, tags, region, CHUNK))
+    assert resumed == list(prepared(listfile, after, tags, region, CHUNK)) == inline[1:]
 
 
 def _import(path: Path, work: Path, helper_min_bytes: int) -> dict[str, object]:
-    db = import_directly(path, work, helper_min_bytes=helper_min_bytes)
+    db = import_directly(path, work, helper_min_bytes=helper_min_bytes, chunk_rows=CHUNK)
     with db.reader() as s:
         job = s.execute(select(imports)).one()._mapping
         out: dict[str, object] = {

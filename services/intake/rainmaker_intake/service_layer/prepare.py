@@ -29,8 +29,14 @@ from rainmaker_intake.domain.normalise import normalise
 from rainmaker_intake.service_layer.ingest import Sighting
 
 log = logging.getLogger(__name__)
-CHUNK_ROWS = 5000
-QUEUE_CHUNKS = 4  # chunks read ahead of the worker: bounds the helper's lead and memory
+# Rows de-duplicated and committed together. Each commit writes every page the chunk dirtied
+# in the (random) blocking-key index, about all of them once the table is large, so fewer,
+# larger chunks write far less: 1M rows end to end took 161 s in chunks of 20,000 against
+# 180 s in chunks of 5,000. A chunk holds SQLite's write lock for ~1-3 s.
+CHUNK_ROWS = 20_000
+# Rows the helper may read ahead of the worker, in whole chunks: bounds its lead and memory
+# (4 chunks of 20,000 took the helper to 655 MiB).
+READ_AHEAD_ROWS = 40_000
 COUNTERS = (
     "accepted",
     "duplicates_in_file",
@@ -158,7 +164,8 @@ def prepared_in_helper(
 ) -> Iterator[Item]:
     """`prepared(...)`, computed by a helper process one chunk ahead of the caller."""
     ctx = multiprocessing.get_context("spawn")  # no fork: the worker runs an AMQP I/O thread
-    items: multiprocessing.Queue[Item | BaseException | None] = ctx.Queue(QUEUE_CHUNKS)
+    ahead = max(1, READ_AHEAD_ROWS // chunk_rows)
+    items: multiprocessing.Queue[Item | BaseException | None] = ctx.Queue(ahead)
     helper = ctx.Process(
         target=_helper_main,
         args=(items, os.getpid(), listfile, after, tags, region, chunk_rows),
