@@ -7,8 +7,9 @@ before the column existed (NULL) must still be found.
 
 from sqlalchemy import select, update
 
-from rainmaker_intake.adapters.contact_store import load_contact
-from rainmaker_intake.adapters.tables import contacts
+from rainmaker_intake.adapters.contact_store import contact_no_of, load_contact
+from rainmaker_intake.adapters.tables import contact_keys, contacts
+from rainmaker_intake.domain.dedup import Keyed
 from rainmaker_intake.domain.similarity import pack, profile
 from tests.intake.integration.conftest import Intake
 from tests.intake.integration.people import person, to_csv
@@ -24,6 +25,18 @@ def _stored_and_true(intake: Intake, lead_id: str) -> tuple[str | None, str]:
     return stored, pack(profile(contact))
 
 
+def _keys_cover_the_contact(intake: Intake, lead_id: str) -> bool:
+    """The stored blocking keys include every key of the contact as it now is."""
+    with intake.db.reader() as session:
+        contact = load_contact(session, lead_id)
+        no = contact_no_of(session, lead_id)
+        held = set(
+            session.scalars(select(contact_keys.c.key_hash).where(contact_keys.c.contact_no == no))
+        )
+    assert contact is not None
+    return set(Keyed.of(contact).hashes) <= held
+
+
 def test_the_profile_follows_filled_blanks_and_unmerges(intake: Intake) -> None:
     row = person(1)
     blank = {**row, "Company": "", "Website": ""}
@@ -36,6 +49,7 @@ def test_the_profile_follows_filled_blanks_and_unmerges(intake: Intake) -> None:
     assert second["duplicates_existing"] == 1
     stored, true = _stored_and_true(intake, lead_id)
     assert stored == true and row["Company"].split()[0].lower() in true  # the filled company
+    assert _keys_cover_the_contact(intake, lead_id)  # its company keys were added
 
     decision = intake.lead(lead_id)["decisions"][0]
     r = intake.client.post(

@@ -1,8 +1,9 @@
 """Contacts in the database, as the dedup sees them: candidates by blocking key, inserts."""
 
 from collections.abc import Iterable, Sequence
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import func, select, text, update
@@ -145,7 +146,9 @@ def contact_no_of(session: Session, lead_id: str) -> int | None:
 def insert_keys(session: Session, hashed: Sequence[tuple[int, Iterable[int]]]) -> None:
     """Blocking keys as (contact_no, key hashes): ~8 rows a contact, straight to the driver."""
     # In hash order: neighbouring keys land on the same pages of the (random) key index.
-    rows = sorted((h, no) for no, hashes in hashed for h in hashes)
+    # Sorted by the hash alone: comparing tuples took twice as long (160k keys a chunk).
+    rows = [(h, no) for no, hashes in hashed for h in hashes]
+    rows.sort(key=itemgetter(0))
     insert_plain(session, contact_keys, ("key_hash", "contact_no"), rows)
 
 
@@ -177,7 +180,6 @@ def fill_blanks(
 ) -> dict[str, Any]:
     """`apply_blanks` to a stored contact, and store it: its fields, its match profile and
     the blocking keys the filled fields add."""
-    before = block_keys(current)
     filled = apply_blanks(current, seen)
     if filled:
         values = {**filled, "attributes": current.attributes} if "attributes" in filled else filled
@@ -186,7 +188,11 @@ def fill_blanks(
             .where(contacts.c.lead_id == lead_id)
             .values(**values, match_profile=pack(profile(current)), updated_at=now)
         )
-        added = {key_hash(k) for k in block_keys(current) - before}
+        # The keys before, from the contact with the filled fields blank again: folding every
+        # matched contact up front cost a quarter of settling a chunk's matches.
+        fields_filled: dict[str, Any] = {name: None for name in filled if name != "attributes"}
+        before = block_keys(replace(current, **fields_filled)) if fields_filled else set()
+        added = {key_hash(k) for k in block_keys(current) - before} if fields_filled else set()
         no = contact_no_of(session, lead_id) if added else None
         if no is not None:
             # Not a key it already has (from an earlier state of the contact): the pair is
