@@ -61,7 +61,8 @@ class Prepared:
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # Sent from the helper as columns of plain tuples and strings: object by object,
-        # unpickling took the worker 7.5 us a row (23 us while the collector ran), columns 2.
+        # unpickling took the worker 7.5 us a row (23 us while the collector ran), as
+        # columns 4.0 us (the objects are made again from plain values).
         s = self.sightings
         columns = (
             [_CONTACT_VALUES(x.contact) for x in s],
@@ -162,7 +163,7 @@ def prepared_in_helper(
     region: str | None,
     chunk_rows: int = CHUNK_ROWS,
 ) -> Iterator[Item]:
-    """`prepared(...)`, computed by a helper process one chunk ahead of the caller."""
+    """`prepared(...)`, computed by a helper process up to READ_AHEAD_ROWS ahead of the caller."""
     ctx = multiprocessing.get_context("spawn")  # no fork: the worker runs an AMQP I/O thread
     ahead = max(1, READ_AHEAD_ROWS // chunk_rows)
     items: multiprocessing.Queue[Item | BaseException | None] = ctx.Queue(ahead)
