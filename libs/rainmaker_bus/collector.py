@@ -11,30 +11,36 @@ bounded.
 """
 
 import gc
+import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 THRESHOLDS = (50_000, 20, 100)
 
 
+FULL_EVERY = 10  # batches between full collections in a batch job
+
+
 @contextmanager
 def between_batches() -> Iterator[Callable[[], None]]:
     """For a job that works in batches (an import's chunks): no automatic collection while a
-    batch is alive, and a young-generation collection after each one (call the yielded
-    function). At THRESHOLDS the collector still ran several times in each chunk, each time
-    walking the chunk's live rows; after a chunk only what outlived it is left to walk.
-    Cycles made by the job are freed at the next batch boundary, as before."""
+    batch is alive; call the yielded function after each batch, once the caller holds no
+    reference to it. It collects the young generations, and every FULL_EVERY batches all of
+    them, so a cycle that outlived its batch is freed within the job too. At THRESHOLDS the
+    collector still ran several times in each chunk, each time walking the chunk's live rows.
+    The collector is enabled again when the job ends, however it ends."""
     enabled = gc.isenabled()
     gc.disable()
+    batches = itertools.count(1)
+
+    def collect() -> None:
+        gc.collect(2 if next(batches) % FULL_EVERY == 0 else 1)
+
     try:
-        yield _collect_young
+        yield collect
     finally:
         if enabled:
             gc.enable()
-
-
-def _collect_young() -> None:
-    gc.collect(1)
 
 
 def for_long_running_process() -> None:

@@ -31,3 +31,18 @@ def test_between_batches_leaves_a_disabled_collector_disabled() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_between_batches_collects_everything_every_few_batches() -> None:
+    from rainmaker_bus.collector import FULL_EVERY
+
+    with between_batches() as collect:
+        survivor = _Node()
+        collect()  # survives its batch: now in the oldest generation
+        gone = weakref.ref(survivor)
+        del survivor
+        for _ in range(FULL_EVERY - 2):
+            collect()
+        assert gone() is not None  # young collections leave the oldest generation alone
+        collect()  # the FULL_EVERY-th
+        assert gone() is None

@@ -76,7 +76,8 @@ def _stored_keys(db: Database) -> set[tuple[int, int]]:
 
 def test_0005_remakes_every_contacts_keys_in_the_new_scheme_and_back(database_url: str) -> None:
     """Contacts keyed before 0005 get the selective phone and address keys (from a stored
-    profile, or folded from their fields); a contact without keys (erased) gets none."""
+    profile, or folded from their fields), and get their old keys back on a downgrade, even
+    one with no key in the new scheme (a phone and a company, no name)."""
     revision = "rainmaker_intake.migrations.versions.0005_selective_phone_and_address_keys"
     old_scheme = importlib.import_module(revision)._keys_before_0005
     upgrade(MIGRATIONS, database_url, "0004")
@@ -88,7 +89,7 @@ def test_0005_remakes_every_contacts_keys_in_the_new_scheme_and_back(database_ur
         2: NormalisedContact(0, phone="+4930123456", first_name="Karl", last_name="Huber"),
         3: NormalisedContact(0, email="ann@globex.com", first_name="Ann", last_name="Lee",
                              street="main st 9", city="Leeds"),
-        4: NormalisedContact(0, email="gone@acme.com", first_name="Gone", last_name="Person"),
+        4: NormalisedContact(0, phone="+4930999999", company="Acme", company_key="acme"),
     }  # fmt: skip
     now = datetime(2026, 11, 22, tzinfo=UTC)
     try:
@@ -106,16 +107,16 @@ def test_0005_remakes_every_contacts_keys_in_the_new_scheme_and_back(database_ur
                     # Contact 3 was stored before profiles were (0002): folded from its fields.
                     {**values, "lead": f"lead-{no}", "no": no, "now": now, "packed": packed},
                 )
-                if no != 4:  # 4 was erased: its keys went with it
-                    for key in old_scheme(profile(c)):
-                        conn.execute(
-                            text("INSERT INTO contact_keys VALUES (:k, :no)"),
-                            {"k": key_hash(key), "no": no},
-                        )
+                for key in old_scheme(profile(c)):
+                    conn.execute(
+                        text("INSERT INTO contact_keys VALUES (:k, :no)"),
+                        {"k": key_hash(key), "no": no},
+                    )
         before = _stored_keys(db)
         upgrade(MIGRATIONS, database_url, "0005")
         after = _stored_keys(db)
-        assert after == {(h, no) for no, c in people.items() if no != 4 for h in Keyed.of(c).hashes}
+        assert after == {(h, no) for no, c in people.items() for h in Keyed.of(c).hashes}
+        assert not any(no == 4 for _, no in after) and any(no == 4 for _, no in before)
         assert after != before  # the phone and address keys changed
         command.downgrade(alembic_config(MIGRATIONS, database_url), "0004")
         assert _stored_keys(db) == before

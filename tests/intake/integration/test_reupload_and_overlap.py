@@ -90,3 +90,13 @@ def test_an_overlapping_list_is_counted_exactly_and_adds_touches(intake: Intake)
     }
     touched = [t for e in intake.events("leads.touched") for t in e["data"]["touches"]]
     assert len(touched) == owned + 1 + 7
+
+
+def test_owned_rows_are_counted_by_source_past_a_query_batch(intake: Intake) -> None:
+    """More rows already owned than one look-up takes (900 values on SQLite): all counted."""
+    rows = [person(i) for i in range(2000)]
+    first = intake.import_list(to_csv(rows), "Big list", vendor="ListCo")
+    assert first["accepted"] == 2000
+    again = intake.import_list(to_csv(rows), "Same people", vendor="OtherCo")
+    assert again["duplicates_existing"] == again["quality"]["rows_already_owned"] == 2000
+    assert again["quality"]["owned_by_source"] == {f"rented_list:{first['list_id']}": 2000}

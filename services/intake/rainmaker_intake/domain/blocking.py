@@ -9,12 +9,15 @@ Keys are plain strings, so the database can store them beside each contact and a
   in one part, a swapped first/last name or a nickname still share a key);
 - `a:<postcode or city>:<house number>:<name key>` the same name keys at one address, for a
   contact with a street: the address rule needs the same postcode (or city) and house number;
-- `p:<phone>:<name key>` the E.164 phone number with the last name's key (see below).
+- `p:<phone>:<name key>` the E.164 phone number with the same name keys.
 
 Keys are as selective as the rules allow: each row's candidates are fetched from the database
 and compared, so a key shared by everyone in a postcode or at a switchboard costs every row
 that has it (at 1M contacts: 14.6 candidate pairs a row with `a:<place>:<name>` and bare
-`p:<phone>` keys, 5.4 with these; the same decisions on bench/dedup.py's lists).
+`p:<phone>` keys, 5.5 with these; the same decisions on bench/dedup.py's lists). The price:
+two contacts without a street in one place, at spellings of a company that fold differently
+("Acme Widgets", "Acme Widget") and without another shared key, are no longer compared;
+`a:<place>:<name key>` used to bring them together as a side effect.
 """
 
 import hashlib
@@ -54,14 +57,11 @@ def profile_keys(p: Profile) -> set[str]:
         keys.update(f"o:{o}:{n}" for o in orgs)
         if place:
             keys.add(f"a:{place}:{p.house}:{n}")
-    if p.phone and names:
-        # Every rule but e-mail needs the names to agree, so a phone blocks with a name key:
-        # switchboards are shared by hundreds. The last name's key alone, unless the phone is
-        # this contact's only fuzzy route (no company, no address): then each part's, so a
-        # swapped first and last name still meet.
-        fuzzy_routes = bool(orgs) or bool(place)
-        last = name_key(p.last) or name_key(p.first)
-        keys.update(f"p:{p.phone}:{n}" for n in ((last,) if fuzzy_routes else names))
+        if p.phone:
+            # Every rule but e-mail needs the names to agree, so a phone blocks with each name
+            # part's key (a typo in one part, or swapped parts, still meet): switchboards are
+            # shared by hundreds.
+            keys.add(f"p:{p.phone}:{n}")
     return keys
 
 

@@ -78,6 +78,7 @@ def run_import(
         for item in chunks(listfile, job.checkpoint_row, tags, lst.default_region, chunk_rows):
             if isinstance(item, Prepared):
                 _store_chunk(db, import_id, item, source)
+                del item  # the collection below must not walk the stored chunk's rows
                 collect()
                 continue
             with db.transaction() as session:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from rainmaker_bus import add_events
 from rainmaker_contracts.intake import MAX_LEADS_PER_MESSAGE
-from rainmaker_db.bulk import insert_rows, rows_where_in
+from rainmaker_db.bulk import in_batch, insert_rows, member_of, rows_where_in
 from rainmaker_db.ids import new_ids
 from rainmaker_intake.adapters import contact_store as store
 from rainmaker_intake.adapters.suppression_store import blocked
@@ -227,24 +227,31 @@ def _count_owned(session: Session, lead_ids: list[str], out: Outcome) -> None:
     if not lead_ids:
         return
     ids = sorted(set(lead_ids))
-    first = (
-        select(touches.c.lead_id, func.min(touches.c.touched_at).label("first_at"))
-        .where(touches.c.lead_id.in_(ids))
-        .group_by(touches.c.lead_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(touches.c.lead_id, touches.c.source_type, touches.c.source_id).join(
-            first,
-            (first.c.lead_id == touches.c.lead_id) & (first.c.first_at == touches.c.touched_at),
+    source_of: dict[str, str] = {}
+    customer_ids: set[str] = set()
+    step = in_batch(session)  # a chunk may match thousands: under the driver's parameter limit
+    for start in range(0, len(ids), step):
+        some = ids[start : start + step]
+        first = (
+            select(touches.c.lead_id, func.min(touches.c.touched_at).label("first_at"))
+            .where(member_of(session, touches.c.lead_id, some))
+            .group_by(touches.c.lead_id)
+            .subquery()
         )
-    )
-    source_of = {r.lead_id: f"{r.source_type}:{r.source_id}" for r in rows}
+        rows = session.execute(
+            select(touches.c.lead_id, touches.c.source_type, touches.c.source_id).join(
+                first,
+                (first.c.lead_id == touches.c.lead_id) & (first.c.first_at == touches.c.touched_at),
+            )
+        )
+        source_of.update((r.lead_id, f"{r.source_type}:{r.source_id}") for r in rows)
+        customer_ids.update(
+            session.scalars(
+                select(customers.c.lead_id).where(member_of(session, customers.c.lead_id, some))
+            )
+        )
     for lead_id in lead_ids:
         out.owned_by_source[source_of.get(lead_id, "unknown")] += 1
-    customer_ids = set(
-        session.scalars(select(customers.c.lead_id).where(customers.c.lead_id.in_(ids)))
-    )
     out.existing_customers += sum(1 for lead_id in lead_ids if lead_id in customer_ids)
 
 

@@ -187,7 +187,11 @@ def prepared_in_helper(
                 return
             if isinstance(item, BaseException):
                 raise item
-            yield item
+            # Handed over without a reference left in this frame: the caller collects garbage
+            # after storing the chunk, and a live chunk would be walked for nothing.
+            box = [item]
+            del item
+            yield box.pop()
     finally:
         if helper.is_alive():
             helper.terminate()

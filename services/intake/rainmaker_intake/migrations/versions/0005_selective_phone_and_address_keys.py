@@ -7,9 +7,10 @@ fetched and compared one by one; at 1M contacts these keys give 5.4 candidate pa
 instead of 14.6, with the same decisions on bench/dedup.py's lists.
 
 Stored keys are hashes, so they are made again from each contact's stored match profile
-(folded from its fields where a profile is missing): every contact that has keys gets those
-of the new scheme; downgrade puts back those of the old one. Erased contacts have no keys
-and get none. In batches of contacts: memory stays flat on a large table.
+(folded from its fields where a profile is missing): every contact gets those of the new
+scheme (merged ones too: an unmerge revives them); downgrade puts back those of the old one,
+including to contacts that have none in the new scheme (a phone and no name). Erased people
+have no contact row left. In batches of contacts: memory stays flat on a large table.
 
 Revision ID: 0005
 Revises: 0004
@@ -77,19 +78,9 @@ def _rekey(keys_of: Callable[[Profile], set[str]]) -> None:
         if not batch:
             return
         span = {"lo": batch[0][0], "hi": batch[-1][0]}
-        keyed = set(
-            conn.scalars(
-                text(
-                    "SELECT DISTINCT contact_no FROM contact_keys "
-                    "WHERE contact_no BETWEEN :lo AND :hi"
-                ),
-                span,
-            )
-        )
         rows = [
             {"key_hash": h, "contact_no": no}
             for no, packed in batch
-            if no in keyed
             for h in {key_hash(k) for k in keys_of(unpack(packed) if packed else _fold(no))}
         ]
         conn.execute(text("DELETE FROM contact_keys WHERE contact_no BETWEEN :lo AND :hi"), span)
