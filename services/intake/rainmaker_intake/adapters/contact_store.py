@@ -191,8 +191,10 @@ def fill_blanks(
         # The keys before, from the contact with the filled fields blank again: folding every
         # matched contact up front cost a quarter of settling a chunk's matches.
         fields_filled: dict[str, Any] = {name: None for name in filled if name != "attributes"}
-        before = block_keys(replace(current, **fields_filled)) if fields_filled else set()
-        added = {key_hash(k) for k in block_keys(current) - before} if fields_filled else set()
+        added: set[int] = set()
+        if fields_filled:  # attributes alone add no key
+            before = block_keys(replace(current, **fields_filled))
+            added = {key_hash(k) for k in block_keys(current) - before}
         no = contact_no_of(session, lead_id) if added else None
         if no is not None:
             # Not a key it already has (from an earlier state of the contact): the pair is

@@ -228,7 +228,6 @@ def _count_owned(session: Session, lead_ids: list[str], out: Outcome) -> None:
         return
     ids = sorted(set(lead_ids))
     source_of: dict[str, str] = {}
-    customer_ids: set[str] = set()
     step = in_batch(session)  # a chunk may match thousands: under the driver's parameter limit
     for start in range(0, len(ids), step):
         some = ids[start : start + step]
@@ -245,11 +244,7 @@ def _count_owned(session: Session, lead_ids: list[str], out: Outcome) -> None:
             )
         )
         source_of.update((r.lead_id, f"{r.source_type}:{r.source_id}") for r in rows)
-        customer_ids.update(
-            session.scalars(
-                select(customers.c.lead_id).where(member_of(session, customers.c.lead_id, some))
-            )
-        )
+    customer_ids = {c for (c,) in rows_where_in(session, customers, ("lead_id",), "lead_id", ids)}
     for lead_id in lead_ids:
         out.owned_by_source[source_of.get(lead_id, "unknown")] += 1
     out.existing_customers += sum(1 for lead_id in lead_ids if lead_id in customer_ids)
