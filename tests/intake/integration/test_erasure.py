@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 from rainmaker_bus import BusSettings, Relay
 from rainmaker_bus.tables import outbox
 from rainmaker_bus.topology import declare_topology
+from rainmaker_intake.adapters.contact_store import unpack_hashes
+from rainmaker_intake.adapters.tables import contact_keys, contacts
 from tests.intake.integration.conftest import Intake, table_rows_containing
 from tests.intake.integration.people import person, to_csv
 
@@ -33,6 +35,19 @@ def publish_outbox(intake: Intake, amqp_url: str) -> None:
             select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
         )
     assert unsent == 0
+
+
+def _keys_of(intake: Intake) -> dict[str, tuple[int, set[int]]]:
+    """lead_id -> (contact_no, the key hashes stored in contact_keys for it)."""
+    with intake.db.reader() as session:
+        numbers = dict(session.execute(select(contacts.c.contact_no, contacts.c.lead_id)).all())
+        keys: dict[int, set[int]] = {no: set() for no in numbers}
+        for h, no in session.execute(select(contact_keys.c.key_hash, contact_keys.c.contact_no)):
+            keys.setdefault(no, set()).add(h)
+        listed = dict(session.execute(select(contacts.c.contact_no, contacts.c.key_hashes)).all())
+    assert set(keys) == set(numbers), "keys of no contact"
+    assert all(set(unpack_hashes(listed[no])) == held for no, held in keys.items())
+    return {lead_id: (no, keys[no]) for no, lead_id in numbers.items()}
 
 
 @pytest.mark.parametrize("published", [False, True], ids=["unpublished", "published"])
@@ -58,9 +73,16 @@ def test_erased_person_leaves_no_trace_and_cannot_come_back(
     if published:
         publish_outbox(intake, request.getfixturevalue("amqp_url"))
     mark = intake.outbox_max_id()
+    erased_no, keys_before = _keys_of(intake)[lead_id]
+    assert keys_before
 
     r = intake.client.delete(f"/leads/{lead_id}", headers=intake.headers)
     assert r.status_code == 204, r.get_data(as_text=True)
+    # Its blocking keys (hashes of its email, phone, names) went with it; no one else's did.
+    with intake.db.reader() as session:
+        left = set(session.execute(select(contact_keys.c.key_hash, contact_keys.c.contact_no)))
+    assert not any(no == erased_no for _, no in left)
+    assert left == {(h, no) for no, hashes in _keys_of(intake).values() for h in hashes}
     assert intake.client.get(f"/leads/{lead_id}", headers=intake.headers).status_code == 404
     assert intake.client.delete(f"/leads/{lead_id}", headers=intake.headers).status_code == 404
 

@@ -5,11 +5,11 @@ import importlib
 from datetime import UTC, datetime
 
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from rainmaker_db import Database, upgrade
 from rainmaker_db.migrate import alembic_config
-from rainmaker_intake.adapters.contact_store import allocate_contact_nos
+from rainmaker_intake.adapters.contact_store import allocate_contact_nos, unpack_hashes
 from rainmaker_intake.adapters.tables import metadata
 from rainmaker_intake.bootstrap import MIGRATIONS
 from rainmaker_intake.domain.blocking import key_hash
@@ -122,3 +122,45 @@ def test_0005_remakes_every_contacts_keys_in_the_new_scheme_and_back(database_ur
         assert _stored_keys(db) == before
     finally:
         db.dispose()
+
+
+def test_0006_lists_each_contacts_keys_on_it_and_drops_the_key_index(database_url: str) -> None:
+    """Every contact gets the list of the keys contact_keys holds for it, whatever scheme made
+    them (one no longer derivable from its profile included); a contact with no key gets an
+    empty list. The index by contact_no goes, and comes back on a downgrade."""
+    upgrade(MIGRATIONS, database_url, "0005")
+    db = Database(database_url)
+    now = datetime(2026, 11, 22, tzinfo=UTC)
+    held = {1: [-5, 7, 2**62], 2: [7], 3: []}  # 7: a key two contacts share
+    try:
+        with db.engine.begin() as conn:
+            for no, keys in held.items():
+                conn.execute(
+                    text(
+                        "INSERT INTO contacts (lead_id, contact_no, attributes, is_customer, "
+                        "created_at, updated_at) VALUES (:lead, :no, '{}', false, :now, :now)"
+                    ),
+                    {"lead": f"lead-{no}", "no": no, "now": now},
+                )
+                for key in keys:
+                    conn.execute(
+                        text("INSERT INTO contact_keys VALUES (:k, :no)"), {"k": key, "no": no}
+                    )
+        before = _stored_keys(db)
+        upgrade(MIGRATIONS, database_url, "0006")
+        with db.engine.connect() as conn:
+            listed = dict(conn.execute(text("SELECT contact_no, key_hashes FROM contacts")).all())
+        assert {no: sorted(unpack_hashes(b)) for no, b in listed.items()} == held
+        assert listed[3] == b""
+        assert _stored_keys(db) == before
+        assert "ix_contact_keys_contact_no" not in _index_names(db, "contact_keys")
+        command.downgrade(alembic_config(MIGRATIONS, database_url), "0005")
+        assert "ix_contact_keys_contact_no" in _index_names(db, "contact_keys")
+        assert "key_hashes" not in {c["name"] for c in inspect(db.engine).get_columns("contacts")}
+        assert _stored_keys(db) == before
+    finally:
+        db.dispose()
+
+
+def _index_names(db: Database, table: str) -> set[str]:
+    return {ix["name"] for ix in inspect(db.engine).get_indexes(table) if ix["name"]}

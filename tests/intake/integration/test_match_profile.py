@@ -7,7 +7,7 @@ before the column existed (NULL) must still be found.
 
 from sqlalchemy import select, update
 
-from rainmaker_intake.adapters.contact_store import contact_no_of, load_contact
+from rainmaker_intake.adapters.contact_store import load_contact, unpack_hashes
 from rainmaker_intake.adapters.tables import contact_keys, contacts
 from rainmaker_intake.domain.dedup import Keyed
 from rainmaker_intake.domain.similarity import pack, profile
@@ -26,14 +26,20 @@ def _stored_and_true(intake: Intake, lead_id: str) -> tuple[str | None, str]:
 
 
 def _keys_cover_the_contact(intake: Intake, lead_id: str) -> bool:
-    """The stored blocking keys include every key of the contact as it now is."""
+    """The stored blocking keys include every key of the contact as it now is, and the list
+    on the contact (what an erasure deletes by) names exactly its stored keys."""
     with intake.db.reader() as session:
         contact = load_contact(session, lead_id)
-        no = contact_no_of(session, lead_id)
+        no, listed = session.execute(
+            select(contacts.c.contact_no, contacts.c.key_hashes).where(
+                contacts.c.lead_id == lead_id
+            )
+        ).one()
         held = set(
             session.scalars(select(contact_keys.c.key_hash).where(contact_keys.c.contact_no == no))
         )
     assert contact is not None
+    assert sorted(unpack_hashes(listed)) == sorted(held)
     return set(Keyed.of(contact).hashes) <= held
 
 

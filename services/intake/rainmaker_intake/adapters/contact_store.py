@@ -1,12 +1,13 @@
 """Contacts in the database, as the dedup sees them: candidates by blocking key, inserts."""
 
+import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import fields, replace
 from datetime import datetime
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from rainmaker_db.bulk import in_batch, insert_plain, insert_rows, member_of, rows_where_in
@@ -116,6 +117,7 @@ def insert_contacts(
                 "contact_no": no,
                 **contact_values(c),
                 "match_profile": keyed.packed,
+                "key_hashes": pack_hashes(keyed.hashes),
                 "merged_into": None,
                 "is_customer": False,
                 "created_at": now,
@@ -137,10 +139,6 @@ def allocate_contact_nos(session: Session, n: int) -> list[int]:
     # between this read and the caller's insert.
     top = session.scalar(select(func.coalesce(func.max(contacts.c.contact_no), 0)))
     return list(range(int(top or 0) + 1, int(top or 0) + 1 + n))
-
-
-def contact_no_of(session: Session, lead_id: str) -> int | None:
-    return session.scalar(select(contacts.c.contact_no).where(contacts.c.lead_id == lead_id))
 
 
 def insert_keys(session: Session, hashed: Sequence[tuple[int, Iterable[int]]]) -> None:
@@ -181,29 +179,57 @@ def fill_blanks(
     """`apply_blanks` to a stored contact, and store it: its fields, its match profile and
     the blocking keys the filled fields add."""
     filled = apply_blanks(current, seen)
-    if filled:
-        values = {**filled, "attributes": current.attributes} if "attributes" in filled else filled
-        session.execute(
-            update(contacts)
-            .where(contacts.c.lead_id == lead_id)
-            .values(**values, match_profile=pack(profile(current)), updated_at=now)
-        )
-        # The keys before, from the contact with the filled fields blank again: folding every
-        # matched contact up front cost a quarter of settling a chunk's matches.
-        fields_filled: dict[str, Any] = {name: None for name in filled if name != "attributes"}
-        added: set[int] = set()
-        if fields_filled:  # attributes alone add no key
-            before = block_keys(replace(current, **fields_filled))
-            added = {key_hash(k) for k in block_keys(current) - before}
-        no = contact_no_of(session, lead_id) if added else None
-        if no is not None:
-            # Not a key it already has (from an earlier state of the contact): the pair is
-            # the table's primary key.
-            held = session.scalars(
-                select(contact_keys.c.key_hash).where(contact_keys.c.contact_no == no)
+    if not filled:
+        return filled
+    values = {**filled, "attributes": current.attributes} if "attributes" in filled else filled
+    # The keys before, from the contact with the filled fields blank again: folding every
+    # matched contact up front cost a quarter of settling a chunk's matches.
+    fields_filled: dict[str, Any] = {name: None for name in filled if name != "attributes"}
+    if fields_filled:  # attributes alone add no key
+        before = block_keys(replace(current, **fields_filled))
+        added = {key_hash(k) for k in block_keys(current) - before}
+        held = session.execute(
+            select(contacts.c.contact_no, contacts.c.key_hashes).where(
+                contacts.c.lead_id == lead_id
             )
-            insert_keys(session, [(no, added.difference(held))])
+        ).first()
+        # Not a key it already has (from an earlier state of the contact): the pair is the
+        # table's primary key.
+        fresh = added.difference(unpack_hashes(held.key_hashes)) if held else set()
+        if held and fresh:
+            insert_keys(session, [(held.contact_no, fresh)])
+            values["key_hashes"] = pack_hashes((*unpack_hashes(held.key_hashes), *sorted(fresh)))
+    session.execute(
+        update(contacts)
+        .where(contacts.c.lead_id == lead_id)
+        .values(**values, match_profile=pack(profile(current)), updated_at=now)
+    )
     return filled
+
+
+def pack_hashes(hashes: Iterable[int]) -> bytes:
+    """Key hashes as stored on their contact (contacts.key_hashes): 8 bytes each."""
+    values = tuple(hashes)
+    return struct.pack(f"<{len(values)}q", *values)
+
+
+def unpack_hashes(packed: bytes | None) -> tuple[int, ...]:
+    if not packed:
+        return ()
+    return struct.unpack(f"<{len(packed) // 8}q", packed)
+
+
+def delete_keys(session: Session, contact_no: int, packed: bytes | None) -> None:
+    """Remove a contact's blocking keys (all it ever had: they are listed on it)."""
+    hashes = unpack_hashes(packed)
+    step = in_batch(session)
+    for start in range(0, len(hashes), step):
+        session.execute(
+            delete(contact_keys).where(
+                contact_keys.c.contact_no == contact_no,
+                member_of(session, contact_keys.c.key_hash, hashes[start : start + step]),
+            )
+        )
 
 
 def refresh_profile(session: Session, lead_id: str) -> None:

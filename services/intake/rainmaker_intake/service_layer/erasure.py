@@ -13,7 +13,6 @@ from rainmaker_bus.tables import outbox
 from rainmaker_intake.adapters import contact_store as store
 from rainmaker_intake.adapters.suppression_store import erasure_hashes
 from rainmaker_intake.adapters.tables import (
-    contact_keys,
     contacts,
     customers,
     decisions,
@@ -40,7 +39,7 @@ def erase(session: Session, lead_id: str, correlation_id: str | None = None) -> 
             session.execute(insert(erasures).values(hash=digest, erased_at=now))
     identifiers = [v for v in (contact.email, contact.phone) if v]
     # Rows that point at this lead, and error rows that quote its email or phone.
-    session.execute(delete(contact_keys).where(contact_keys.c.contact_no == row.contact_no))
+    store.delete_keys(session, row.contact_no, row.key_hashes)
     session.execute(delete(touches).where(touches.c.lead_id == lead_id))
     session.execute(delete(decisions).where(decisions.c.lead_id == lead_id))
     session.execute(delete(customers).where(customers.c.lead_id == lead_id))
