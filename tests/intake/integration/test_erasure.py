@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from rainmaker_bus import BusSettings, Relay
 from rainmaker_bus.tables import outbox
 from rainmaker_bus.topology import declare_topology
+from rainmaker_intake.adapters import suppression_store
 from rainmaker_intake.adapters.contact_store import unpack_hashes
 from rainmaker_intake.adapters.tables import contact_keys, contacts
 from tests.intake.integration.conftest import Intake, table_rows_containing
@@ -50,10 +51,19 @@ def _keys_of(intake: Intake) -> dict[str, tuple[int, set[int]]]:
     return {lead_id: (no, keys[no]) for no, lead_id in numbers.items()}
 
 
-@pytest.mark.parametrize("published", [False, True], ids=["unpublished", "published"])
+@pytest.mark.parametrize(
+    ("published", "small_table"),
+    [(False, suppression_store.SMALL_TABLE), (True, suppression_store.SMALL_TABLE), (False, 0)],
+    ids=["unpublished", "published", "erasures_asked_by_value"],
+)
 def test_erased_person_leaves_no_trace_and_cannot_come_back(
-    intake: Intake, published: bool, request: pytest.FixtureRequest
+    intake: Intake,
+    published: bool,
+    small_table: int,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(suppression_store, "SMALL_TABLE", small_table)
     who = person(ERASED)
     email, phone = who["Email"], "+442079460003"
     rows = [person(i) for i in range(10)]

@@ -2,6 +2,9 @@
 
 import json
 
+import pytest
+
+from rainmaker_intake.adapters import suppression_store
 from tests.intake.integration.conftest import Intake, table_rows_containing
 from tests.intake.integration.people import HEADERS, person, to_csv
 
@@ -9,7 +12,15 @@ WITH_WEBSITE = (*HEADERS, "Website")
 BLOCKED = "blocked-corp.com"
 
 
-def test_suppressed_people_are_counted_and_never_stored(intake: Intake) -> None:
+@pytest.fixture(params=["read_whole", "asked_by_value"])
+def lookup(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways a batch is checked: a small table read whole, a large one asked per value."""
+    if request.param == "asked_by_value":
+        monkeypatch.setattr(suppression_store, "SMALL_TABLE", 0)
+    return str(request.param)
+
+
+def test_suppressed_people_are_counted_and_never_stored(intake: Intake, lookup: str) -> None:
     first = intake.import_list(to_csv(person(i) for i in range(6)), "Before", vendor="A")
     assert first["accepted"] == 6
     already = person(5)["Email"]  # a lead we own, suppressed afterwards
