@@ -4,13 +4,13 @@ import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import fields, replace
 from datetime import datetime
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
-from rainmaker_db.bulk import in_batch, insert_plain, insert_rows, member_of, rows_where_in
+from rainmaker_db.bulk import in_batch, insert_plain, insert_values, member_of, rows_where_in
 from rainmaker_intake.adapters.tables import CONTACT_NO_SEQUENCE, contact_keys, contacts
 from rainmaker_intake.domain.blocking import block_keys, key_hash
 from rainmaker_intake.domain.contact import NormalisedContact
@@ -20,19 +20,16 @@ from rainmaker_intake.domain.similarity import pack, profile
 # Columns shared by NormalisedContact and the contacts table.
 CONTACT_FIELDS = tuple(f.name for f in fields(NormalisedContact) if f.name != "row_number")
 _COLUMNS = [contacts.c[name] for name in CONTACT_FIELDS]
+_FIELD_VALUES = attrgetter(*CONTACT_FIELDS)
+# A new contact's row as insert_contacts builds it (merged_into: NULL).
+_INSERTED = ("lead_id", "contact_no", *CONTACT_FIELDS, "match_profile", "key_hashes",
+             "is_customer", "created_at", "updated_at")  # fmt: skip
 
 
 def to_contact(row: Any) -> NormalisedContact:
     values = {name: getattr(row, name) for name in CONTACT_FIELDS}
     values["attributes"] = values["attributes"] or {}
     return NormalisedContact(row_number=0, **values)
-
-
-def contact_values(contact: NormalisedContact) -> dict[str, Any]:
-    # Not dataclasses.asdict: its recursive deep copy was a tenth of an import's time.
-    data = {name: getattr(contact, name) for name in CONTACT_FIELDS}
-    data["attributes"] = dict(contact.attributes)
-    return data
 
 
 class Candidate(NamedTuple):
@@ -108,24 +105,11 @@ def insert_contacts(
     if not new:
         return
     numbers = allocate_contact_nos(session, len(new))
-    insert_rows(
-        session,
-        contacts,
-        [
-            {
-                "lead_id": lead_id,
-                "contact_no": no,
-                **contact_values(c),
-                "match_profile": keyed.packed,
-                "key_hashes": pack_hashes(keyed.hashes),
-                "merged_into": None,
-                "is_customer": False,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for (lead_id, c, keyed), no in zip(new, numbers, strict=True)
-        ],
-    )
+    rows = [
+        (lead_id, no, *_FIELD_VALUES(c), k.packed, pack_hashes(k.hashes), False, now, now)
+        for (lead_id, c, k), no in zip(new, numbers, strict=True)
+    ]
+    insert_values(session, contacts, _INSERTED, rows)
     pairs = zip(numbers, new, strict=True)
     insert_keys(session, [(no, keyed.hashes) for no, (_, _, keyed) in pairs])
 
