@@ -9,10 +9,14 @@ from sqlalchemy import inspect, text
 
 from rainmaker_db import Database, upgrade
 from rainmaker_db.migrate import alembic_config
-from rainmaker_intake.adapters.contact_store import allocate_contact_nos, unpack_hashes
+from rainmaker_intake.adapters.contact_store import (
+    allocate_contact_nos,
+    pack_hashes,
+    unpack_hashes,
+)
 from rainmaker_intake.adapters.tables import metadata
 from rainmaker_intake.bootstrap import MIGRATIONS
-from rainmaker_intake.domain.blocking import key_hash
+from rainmaker_intake.domain.blocking import key_hash, profile_keys
 from rainmaker_intake.domain.contact import NormalisedContact
 from rainmaker_intake.domain.dedup import Keyed
 from rainmaker_intake.domain.similarity import pack, profile
@@ -80,6 +84,7 @@ def test_0005_remakes_every_contacts_keys_in_the_new_scheme_and_back(database_ur
     one with no key in the new scheme (a phone and a company, no name)."""
     revision = "rainmaker_intake.migrations.versions.0005_selective_phone_and_address_keys"
     old_scheme = importlib.import_module(revision)._keys_before_0005
+    hash_63 = importlib.import_module(revision).key_hash  # the stored hash until 0007
     upgrade(MIGRATIONS, database_url, "0004")
     db = Database(database_url)
     people = {
@@ -110,12 +115,14 @@ def test_0005_remakes_every_contacts_keys_in_the_new_scheme_and_back(database_ur
                 for key in old_scheme(profile(c)):
                     conn.execute(
                         text("INSERT INTO contact_keys VALUES (:k, :no)"),
-                        {"k": key_hash(key), "no": no},
+                        {"k": hash_63(key), "no": no},
                     )
         before = _stored_keys(db)
         upgrade(MIGRATIONS, database_url, "0005")
         after = _stored_keys(db)
-        assert after == {(h, no) for no, c in people.items() for h in Keyed.of(c).hashes}
+        assert after == {
+            (hash_63(k), no) for no, c in people.items() for k in profile_keys(profile(c))
+        }
         assert not any(no == 4 for _, no in after) and any(no == 4 for _, no in before)
         assert after != before  # the phone and address keys changed
         command.downgrade(alembic_config(MIGRATIONS, database_url), "0004")
@@ -164,3 +171,60 @@ def test_0006_lists_each_contacts_keys_on_it_and_drops_the_key_index(database_ur
 
 def _index_names(db: Database, table: str) -> set[str]:
     return {ix["name"] for ix in inspect(db.engine).get_indexes(table) if ix["name"]}
+
+
+def test_0007_shortens_stored_key_hashes_to_31_bits_and_back(database_url: str) -> None:
+    """Stored 63-bit hashes become the 31-bit hashes the code now makes (a stale key of an
+    earlier state included), in contact_keys and in each contact's list; a downgrade makes
+    every contact's 63-bit keys again from its profile."""
+    hash_63 = importlib.import_module(
+        "rainmaker_intake.migrations.versions.0005_selective_phone_and_address_keys"
+    ).key_hash
+    upgrade(MIGRATIONS, database_url, "0006")
+    db = Database(database_url)
+    people = {
+        1: NormalisedContact(0, email="bob@acme.com", phone="+4930123456", first_name="Bob",
+                             last_name="Smith", company="Acme", company_key="acme"),
+        2: NormalisedContact(0, email="ann@globex.com", first_name="Ann", last_name="Lee",
+                             street="main st 9", city="Leeds"),
+    }  # fmt: skip
+    stale = hash_63("o:initech:smt")  # contact 1 worked at Initech before an unmerge
+    now = datetime(2026, 11, 22, tzinfo=UTC)
+    try:
+        with db.engine.begin() as conn:
+            for no, c in people.items():
+                held = {hash_63(k) for k in profile_keys(profile(c))} | (
+                    {stale} if no == 1 else set()
+                )
+                values = {f: getattr(c, f) for f in _COLUMNS}
+                conn.execute(
+                    text(
+                        f"INSERT INTO contacts (lead_id, contact_no, match_profile, key_hashes, "
+                        f"{', '.join(_COLUMNS)}, attributes, is_customer, created_at, updated_at)"
+                        f" VALUES (:lead, :no, :packed, :held, "
+                        f"{', '.join(':' + f for f in _COLUMNS)}, '{{}}', false, :now, :now)"
+                    ),
+                    {**values, "lead": f"lead-{no}", "no": no, "now": now,
+                     "packed": pack(profile(c)), "held": pack_hashes(sorted(held))},
+                )  # fmt: skip
+                for h in held:
+                    conn.execute(
+                        text("INSERT INTO contact_keys VALUES (:k, :no)"), {"k": h, "no": no}
+                    )
+        upgrade(MIGRATIONS, database_url, "0007")
+        now_keys = {(h, no) for no, c in people.items() for h in Keyed.of(c).hashes}
+        assert _stored_keys(db) == now_keys | {(key_hash("o:initech:smt"), 1)}
+        assert all(h < 2**31 for h, _ in _stored_keys(db))
+        assert _listed_keys(db) == _stored_keys(db)
+        command.downgrade(alembic_config(MIGRATIONS, database_url), "0006")
+        again = {(hash_63(k), no) for no, c in people.items() for k in profile_keys(profile(c))}
+        assert _stored_keys(db) == again  # the stale key is not recovered
+        assert _listed_keys(db) == again
+    finally:
+        db.dispose()
+
+
+def _listed_keys(db: Database) -> set[tuple[int, int]]:
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT contact_no, key_hashes FROM contacts")).all()
+    return {(h, no) for no, listed in rows for h in unpack_hashes(listed)}

@@ -17,12 +17,13 @@ Revises: 0004
 Create Date: 2026-11-22 17:10:00
 """
 
+import hashlib
 from collections.abc import Callable
 
 from alembic import op
 from sqlalchemy import text
 
-from rainmaker_intake.domain.blocking import key_hash, name_key, profile_keys
+from rainmaker_intake.domain.blocking import name_key, profile_keys
 from rainmaker_intake.domain.contact import NormalisedContact
 from rainmaker_intake.domain.similarity import Profile, profile, unpack
 
@@ -37,6 +38,11 @@ _FOLDED = (
     "email", "phone", "first_name", "last_name", "company", "company_key", "website_domain",
     "street", "city", "postcode",
 )  # fmt: skip
+
+
+def key_hash(key: str) -> int:
+    """The stored hash of revisions 0001-0006 (63 bits; 0007 shortened it), kept here."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big") >> 1
 
 
 def upgrade() -> None:
