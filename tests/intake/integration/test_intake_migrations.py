@@ -16,7 +16,7 @@ from rainmaker_intake.adapters.contact_store import (
 )
 from rainmaker_intake.adapters.tables import metadata
 from rainmaker_intake.bootstrap import MIGRATIONS
-from rainmaker_intake.domain.blocking import key_hash, profile_keys
+from rainmaker_intake.domain.blocking import profile_keys
 from rainmaker_intake.domain.contact import NormalisedContact
 from rainmaker_intake.domain.dedup import Keyed
 from rainmaker_intake.domain.similarity import pack, profile
@@ -173,53 +173,62 @@ def _index_names(db: Database, table: str) -> set[str]:
     return {ix["name"] for ix in inspect(db.engine).get_indexes(table) if ix["name"]}
 
 
-def test_0007_shortens_stored_key_hashes_to_31_bits_and_back(database_url: str) -> None:
-    """Stored 63-bit hashes become the 31-bit hashes the code now makes (a stale key of an
-    earlier state included), in contact_keys and in each contact's list; a downgrade makes
-    every contact's 63-bit keys again from its profile."""
-    hash_63 = importlib.import_module(
-        "rainmaker_intake.migrations.versions.0005_selective_phone_and_address_keys"
-    ).key_hash
+def test_0007_remakes_keys_from_org_stems_with_short_hashes_and_back(database_url: str) -> None:
+    """Keys of the 0005-0006 scheme (63-bit hashes, one `o:` key per org spelling) are made
+    again from each contact's profile (or its fields) as the code now makes them, in
+    contact_keys and in each contact's list; a downgrade makes the old ones again."""
+    old = importlib.import_module(
+        "rainmaker_intake.migrations.versions.0007_org_stems_and_short_key_hashes"
+    )
+
+    def old_keys(c: NormalisedContact) -> set[int]:
+        return {old._hash_before_0007(k) for k in old._keys_before_0007(profile(c))}
+
     upgrade(MIGRATIONS, database_url, "0006")
     db = Database(database_url)
     people = {
-        1: NormalisedContact(0, email="bob@acme.com", phone="+4930123456", first_name="Bob",
-                             last_name="Smith", company="Acme", company_key="acme"),
+        1: NormalisedContact(0, email="bob@acme-widgets.com", phone="+4930123456",
+                             first_name="Bob", last_name="Smith", company="Acme Widgets",
+                             company_key="acme widgets", website_domain="acme-widgets.com"),
         2: NormalisedContact(0, email="ann@globex.com", first_name="Ann", last_name="Lee",
                              street="main st 9", city="Leeds"),
     }  # fmt: skip
-    stale = hash_63("o:initech:smt")  # contact 1 worked at Initech before an unmerge
+    stale = old._hash_before_0007("o:initech:smt")  # contact 1 was at Initech before an unmerge
     now = datetime(2026, 11, 22, tzinfo=UTC)
     try:
         with db.engine.begin() as conn:
             for no, c in people.items():
-                held = {hash_63(k) for k in profile_keys(profile(c))} | (
-                    {stale} if no == 1 else set()
-                )
+                held = old_keys(c) | ({stale} if no == 1 else set())
                 values = {f: getattr(c, f) for f in _COLUMNS}
                 conn.execute(
                     text(
                         f"INSERT INTO contacts (lead_id, contact_no, match_profile, key_hashes, "
-                        f"{', '.join(_COLUMNS)}, attributes, is_customer, created_at, updated_at)"
-                        f" VALUES (:lead, :no, :packed, :held, "
-                        f"{', '.join(':' + f for f in _COLUMNS)}, '{{}}', false, :now, :now)"
+                        f"{', '.join(_COLUMNS)}, website_domain, attributes, is_customer, "
+                        f"created_at, updated_at) VALUES (:lead, :no, :packed, :held, "
+                        f"{', '.join(':' + f for f in _COLUMNS)}, :web, '{{}}', false, :now, :now)"
                     ),
+                    # Contact 2 was stored before profiles were (0002): folded from its fields.
                     {**values, "lead": f"lead-{no}", "no": no, "now": now,
-                     "packed": pack(profile(c)), "held": pack_hashes(sorted(held))},
+                     "web": c.website_domain, "held": pack_hashes(sorted(held)),
+                     "packed": pack(profile(c)) if no == 1 else None},
                 )  # fmt: skip
                 for h in held:
                     conn.execute(
                         text("INSERT INTO contact_keys VALUES (:k, :no)"), {"k": h, "no": no}
                     )
+        before = _stored_keys(db)
         upgrade(MIGRATIONS, database_url, "0007")
-        now_keys = {(h, no) for no, c in people.items() for h in Keyed.of(c).hashes}
-        assert _stored_keys(db) == now_keys | {(key_hash("o:initech:smt"), 1)}
-        assert all(h < 2**31 for h, _ in _stored_keys(db))
-        assert _listed_keys(db) == _stored_keys(db)
+        made = {(h, no) for no, c in people.items() for h in Keyed.of(c).hashes}
+        assert _stored_keys(db) == made == _listed_keys(db)
+        assert all(0 <= h < 2**31 for h, _ in made)
+        # Company, website and mailbox domain are one stem: one `o:` key per name key (Bob,
+        # Robert, Smith), where the company and the domain gave one each.
+        assert len([k for k in profile_keys(profile(people[1])) if k.startswith("o:")]) == 3
+        assert len([k for k in old._keys_before_0007(profile(people[1])) if k[0] == "o"]) == 6
         command.downgrade(alembic_config(MIGRATIONS, database_url), "0006")
-        again = {(hash_63(k), no) for no, c in people.items() for k in profile_keys(profile(c))}
-        assert _stored_keys(db) == again  # the stale key is not recovered
-        assert _listed_keys(db) == again
+        again = {(h, no) for no, c in people.items() for h in old_keys(c)}
+        assert _stored_keys(db) == again == _listed_keys(db)
+        assert again == before - {(stale, 1)}  # the stale key is not made again
     finally:
         db.dispose()
 

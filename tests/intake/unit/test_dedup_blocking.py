@@ -15,9 +15,24 @@ def test_the_kinds_of_key() -> None:
                               website_domain="acme.com", postcode="10115",
                               street="unter den linden 5"))  # fmt: skip
     assert {"e:bob@acme.com", "p:+4930123456:smt"} <= keys
-    assert {"o:acme:smt", "o:acme:rbr", "o:acme.com:smt", "a:10115:5:smt"} <= keys
+    assert {"o:acme:smt", "o:acme:rbr", "a:10115:5:smt"} <= keys
     assert "p:+4930123456:rbr" in keys
-    assert len(keys) == 1 + 2 + 4 + 2  # e-mail, phone x 2 names, 2 orgs x 2, 2 places
+    # e-mail, phone x 2 names, 1 org stem (company, website and mailbox are one) x 2, 2 places
+    assert len(keys) == 1 + 2 + 2 + 2
+
+
+def test_a_company_and_its_domains_are_one_organisation_stem() -> None:
+    by_name = block_keys(contact("Ann", "Lee", company="Acme Widgets GmbH",
+                                 company_key="acme widgets"))  # fmt: skip
+    by_site = block_keys(contact("Ann", "Lee", company=None, company_key=None,
+                                 website_domain="acme-widgets.co.uk"))  # fmt: skip
+    by_mail = block_keys(contact("Ann", "Leigh", company=None, company_key=None,
+                                 email="ann@acmewidgets.de"))  # fmt: skip
+    assert "o:acmewidgets:an" in by_name & by_site & by_mail
+    other = block_keys(contact("Ann", "Lee", company="Acme Gadgets", company_key="acme gadgets"))
+    assert not {k for k in other if k.startswith("o:")} & by_name
+    kanji = block_keys(contact("Taro", "Yamada", company="山田 商事", company_key="山田 商事"))
+    assert any(k.startswith("o:山田商事:") for k in kanji)  # letters of any script stay
 
 
 def test_an_address_key_needs_a_street_and_holds_the_house_number() -> None:

@@ -30,12 +30,17 @@ def _extractor() -> tldextract.TLDExtract:
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
-@lru_cache(maxsize=1 << 17)
-@lru_cache(maxsize=1 << 16)  # e-mail hosts repeat across a list; the suffix lookup does not
+@lru_cache(maxsize=1 << 17)  # e-mail hosts repeat across a list; the suffix lookup does not
 def registrable_domain(host: str) -> str | None:
     """'www.shop.example.co.uk' -> 'example.co.uk'; None for IPs, 'localhost', bare words."""
     parts = _extractor().extract_str(host.strip(".").lower())
     return parts.top_domain_under_public_suffix or None
+
+
+@lru_cache(maxsize=1 << 17)
+def domain_label(domain: str) -> str:
+    """A registrable domain without its public suffix: 'acme-group.co.uk' -> 'acme-group'."""
+    return _extractor().extract_str(domain).domain or domain
 
 
 @lru_cache(maxsize=1 << 16)  # one company, one website: values repeat
