@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from rainmaker_bus import add_events
 from rainmaker_contracts.intake import MAX_LEADS_PER_MESSAGE
-from rainmaker_db.bulk import in_batch, insert_rows, member_of, rows_where_in
+from rainmaker_db.bulk import in_batch, insert_rows, insert_values, member_of, rows_where_in
 from rainmaker_db.ids import new_ids
 from rainmaker_intake.adapters import contact_store as store
 from rainmaker_intake.adapters.suppression_store import blocked
@@ -32,6 +32,9 @@ from rainmaker_intake.domain.contact import NormalisedContact
 from rainmaker_intake.domain.dedup import DedupIndex, Keyed
 
 PRODUCER = "intake"
+# A touch row as a sighting's loop builds it: one tuple a row, not a dict (1M rows an import).
+TOUCH_COLUMNS = ("touch_id", "lead_id", "source_type", "source_id", "source_name", "import_id",
+                 "row_number", "original", "notes", "touched_at")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,7 @@ def ingest(
     new: list[tuple[str, NormalisedContact, Keyed]] = []
     new_by_id: dict[str, NormalisedContact] = {}
     sighting_of: dict[str, Sighting] = {}
-    touch_rows: list[dict[str, Any]] = []
+    touch_rows: list[tuple[Any, ...]] = []  # in TOUCH_COLUMNS order
     decision_rows: list[dict[str, Any]] = []
     touched: list[dict[str, Any]] = []
     merges: list[_Merge] = []
@@ -141,18 +144,18 @@ def ingest(
         chunk_index.add_keyed(lead_id, row)
         out.lead_ids.append(lead_id)
         touch_rows.append(
-            {
-                "touch_id": touch_id,
-                "lead_id": lead_id,
-                "source_type": source.type,
-                "source_id": source.id,
-                "source_name": source.name,
-                "import_id": import_id,
-                "row_number": contact.row_number or None,
-                "original": sighting.original or None,
-                "notes": sighting.notes,
-                "touched_at": now,
-            }
+            (
+                touch_id,
+                lead_id,
+                source.type,
+                source.id,
+                source.name,
+                import_id,
+                contact.row_number or None,
+                sighting.original or None,
+                sighting.notes,
+                now,
+            )
         )
 
     refilled = _settle(session, merges, decision_rows, new_by_id, set(existing), import_id, now)
@@ -165,7 +168,7 @@ def ingest(
         new = [(i, c, Keyed.of(c) if i in refilled else k) for i, c, k in new]
     ingested = [_wire_lead(i, c, sighting_of[i], source, now) for i, c, _ in new]
     store.insert_contacts(session, new, now)
-    insert_rows(session, touches, touch_rows)
+    insert_values(session, touches, TOUCH_COLUMNS, touch_rows)
     insert_rows(session, decisions, decision_rows)
     _count_owned(session, matched_existing, out)
     _announce(session, ingested, touched, import_id, correlation_id or import_id)
