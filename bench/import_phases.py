@@ -1,7 +1,7 @@
 """Where an import's time goes, chunk by chunk: the service layer alone, in this process.
 
     .venv/bin/python bench/import_phases.py [FILE] [--rows 100000] [--rows-per-chunk 5000]
-        [--inline] [--every 10]
+        [--inline] [--every 10] [--background-checkpoints]
 
 Imports FILE (default: bench/import.py's generated list of --rows rows, made if missing)
 into a fresh SQLite file with
@@ -93,6 +93,8 @@ def main() -> int:
     ap.add_argument("--rows-per-chunk", type=int, default=5000)
     ap.add_argument("--inline", action="store_true", help="no helper process")
     ap.add_argument("--every", type=int, default=10, help="print every N-th chunk")
+    ap.add_argument("--background-checkpoints", action="store_true",
+                    help="WAL checkpoints on a thread, as the import worker runs them")  # fmt: skip
     args = ap.parse_args()
     path = args.file or var_dir() / "bench" / f"import_listgen_{args.rows}.csv"
     if not path.exists():  # bench/import.py's list ("import" is a keyword: by name)
@@ -106,6 +108,7 @@ def main() -> int:
             work,
             helper_min_bytes=1 << 62 if args.inline else 0,
             chunk_rows=args.rows_per_chunk,
+            background_checkpoints=args.background_checkpoints,
         )
     finally:
         shutil.rmtree(work)

@@ -3,12 +3,15 @@
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
+
+from rainmaker_db.checkpoints import Checkpointer
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -31,7 +34,7 @@ SQLITE_CACHE_KIB = int(os.environ.get("RAINMAKER_SQLITE_CACHE_MIB", "64")) * 102
 SQLITE_WAL_AUTOCHECKPOINT = int(os.environ.get("RAINMAKER_SQLITE_WAL_AUTOCHECKPOINT", "20000"))
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any, autocheckpoint: int) -> None:
     # Web, consumer and relay processes share the file: WAL lets readers run beside one writer,
     # and the busy timeout makes writers queue instead of failing with "database is locked".
     cur = dbapi_conn.cursor()
@@ -46,7 +49,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # the (random) blocking-key index, and each checkpoint writes them to the file again and
     # syncs. With 20,000, commits of a 400,000-row import took 15-16 s instead of 20 s, and
     # the import 104-121 s instead of 128-130 s (three runs each on the 2-core machine).
-    cur.execute(f"PRAGMA wal_autocheckpoint={SQLITE_WAL_AUTOCHECKPOINT}")
+    cur.execute(f"PRAGMA wal_autocheckpoint={autocheckpoint}")
     cur.close()
 
 
@@ -60,7 +63,13 @@ def _json_dumps(value: Any) -> str:
     return orjson.dumps(value, default=str).decode()
 
 
-def make_engine(url: str, *, immediate: bool = True, **kwargs: Any) -> Engine:
+def make_engine(
+    url: str,
+    *,
+    immediate: bool = True,
+    wal_autocheckpoint: int = SQLITE_WAL_AUTOCHECKPOINT,
+    **kwargs: Any,
+) -> Engine:
     # JSON columns (a touch's original row, attributes) are written per row of an import.
     kwargs.setdefault("json_serializer", _json_dumps)
     kwargs.setdefault("json_deserializer", orjson.loads)
@@ -68,7 +77,7 @@ def make_engine(url: str, *, immediate: bool = True, **kwargs: Any) -> Engine:
         engine = create_engine(
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
         )
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", partial(_sqlite_pragmas, autocheckpoint=wal_autocheckpoint))
         # Let SQLAlchemy, not pysqlite, emit BEGIN so our BEGIN IMMEDIATE is used.
         event.listen(engine, "connect", lambda c, _r: setattr(c, "isolation_level", None))
         if immediate:
@@ -82,8 +91,18 @@ def make_engine(url: str, *, immediate: bool = True, **kwargs: Any) -> Engine:
 class Database:
     """A service's engine and session factory, built once in its composition root."""
 
-    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+    def __init__(
+        self, url: str, *, background_checkpoints: bool = False, **engine_kwargs: Any
+    ) -> None:
+        """`background_checkpoints`: on SQLite, WAL checkpoints run on a thread of their own
+        instead of in commits (rainmaker_db.checkpoints): for a process writing large batches."""
         self.url = url
+        self.checkpointer: Checkpointer | None = None
+        if background_checkpoints and url.startswith("sqlite"):
+            engine_kwargs["wal_autocheckpoint"] = 0
+            database = make_url(url).database
+            assert database, "background checkpoints need a database file"
+            self.checkpointer = Checkpointer(Path(database))
         self.engine = make_engine(url, **engine_kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         # SQLite writers BEGIN IMMEDIATE; readers get a deferred engine so WAL lets them run
@@ -104,8 +123,12 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work commits on success and rolls back on any exception."""
+        if self.checkpointer is not None:
+            self.checkpointer.before_begin()
         with self.sessions() as session, session.begin():
             yield session
+        if self.checkpointer is not None:
+            self.checkpointer.after_commit()
 
     @contextmanager
     def reader(self) -> Iterator[Session]:
@@ -118,5 +141,7 @@ class Database:
             conn.execute(text("SELECT 1"))
 
     def dispose(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.close()
         self.engine.dispose()
         self.read_engine.dispose()

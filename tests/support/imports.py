@@ -16,11 +16,12 @@ def import_directly(
     region: str = "GB",
     helper_min_bytes: int = HELPER_MIN_BYTES,
     chunk_rows: int = CHUNK_ROWS,
+    background_checkpoints: bool = False,
 ) -> Database:
     """Import a copy of `path` into `work`/intake.db; returns the (open) database."""
     url = f"sqlite:///{work / 'intake.db'}"
     upgrade(MIGRATIONS, url)
-    db = Database(url)
+    db = Database(url, background_checkpoints=background_checkpoints)
     copy = work / "list.csv"
     copy.write_bytes(path.read_bytes())
     with db.transaction() as session:

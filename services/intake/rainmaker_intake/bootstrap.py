@@ -21,7 +21,9 @@ def database() -> Database:
 
 def build_consumer(queue: str) -> Consumer:
     settings = Settings.from_env()
-    db = Database(settings.database_url)
+    # An import worker commits a chunk of thousands of rows at a time: its WAL checkpoints run
+    # on a thread beside it rather than inside its commits (rainmaker_db.checkpoints).
+    db = Database(settings.database_url, background_checkpoints=queue in JOB_HANDLERS)
     if queue in JOB_HANDLERS:
         return JobConsumer(db, settings.bus, QUEUES_BY_NAME[queue], JOB_HANDLERS[queue])
     return Consumer(db, settings.bus, QUEUES_BY_NAME[queue], EVENT_HANDLERS[queue])
