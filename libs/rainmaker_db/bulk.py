@@ -76,20 +76,34 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
 
 
 def insert_values(
-    session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    session: Session,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    as_is: Collection[str] = (),
 ) -> None:
     """`insert_rows` for rows given as sequences in `columns` order: a caller writing a wide
-    table by the million builds tuples, not a dict per row (for intake's contacts: ~3 us)."""
+    table by the million builds tuples, not a dict per row (for intake's contacts: ~3 us).
+    Columns in `as_is` hold values already in the driver's form (a JSON column's text, made by
+    `rainmaker_db.json_text`) and are not converted."""
     if rows:
-        _insert_converted(session, table, columns, [list(r) for r in rows])
+        _insert_converted(session, table, columns, [list(r) for r in rows], as_is)
 
 
 def _insert_converted(
-    session: Session, table: Table, columns: Sequence[str], rows: list[list[Any]]
+    session: Session,
+    table: Table,
+    columns: Sequence[str],
+    rows: list[list[Any]],
+    as_is: Collection[str] = (),
 ) -> None:
     """Convert `rows` (lists, changed in place) column by column, then insert them."""
     dialect = session.get_bind().dialect
-    converters = ((i, _converter(table.c[name].type, dialect)) for i, name in enumerate(columns))
+    converters = (
+        (i, _converter(table.c[name].type, dialect))
+        for i, name in enumerate(columns)
+        if name not in as_is
+    )
     convert = [(i, _same_as_last(f)) for i, f in converters if f is not None]
     for values in rows:
         for i, f in convert:

@@ -59,7 +59,9 @@ def _sqlite_begin_immediate(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _json_dumps(value: Any) -> str:
+def json_text(value: Any) -> str:
+    """A value as every engine here writes it to a JSON column: a caller may serialise a value
+    ahead of time (in another process) and insert the text as it is (bulk.insert_values)."""
     return orjson.dumps(value, default=str).decode()
 
 
@@ -71,7 +73,7 @@ def make_engine(
     **kwargs: Any,
 ) -> Engine:
     # JSON columns (a touch's original row, attributes) are written per row of an import.
-    kwargs.setdefault("json_serializer", _json_dumps)
+    kwargs.setdefault("json_serializer", json_text)
     kwargs.setdefault("json_deserializer", orjson.loads)
     if url.startswith("sqlite"):
         engine = create_engine(

@@ -19,8 +19,15 @@ from sqlalchemy import (
     select,
 )
 
-from rainmaker_db import Database
-from rainmaker_db.bulk import in_batch, insert_plain, insert_rows, member_of, rows_where_in
+from rainmaker_db import Database, json_text
+from rainmaker_db.bulk import (
+    in_batch,
+    insert_plain,
+    insert_rows,
+    insert_values,
+    member_of,
+    rows_where_in,
+)
 
 META = MetaData()
 pairs = Table(
@@ -131,3 +138,25 @@ def test_typed_rows_read_back_as_sqlalchemy_would_write_them(db: Database) -> No
     assert ours[1].doc == {"n": 1, "tags": ["a", "é"]} and ours[0].doc is None
     assert ours[0].at.replace(tzinfo=UTC) == at  # SQLite hands back naive UTC
     assert null_docs in (0, 2000)  # JSON null stored alike by both paths, never one half
+
+
+def test_values_given_as_is_read_back_as_converted_ones(db: Database) -> None:
+    """insert_values: JSON serialised ahead of time (json_text) is stored as the column's own
+    conversion stores it; other columns are still converted."""
+    at = datetime(2026, 11, 22, 12, 30, tzinfo=UTC)
+    docs = [{"n": i, "name": "Zoë", "list": [1, None]} for i in range(3)]
+    columns = ("label", "doc", "flag", "at")
+    with db.transaction() as session:
+        insert_values(session, typed, columns, [(f"r{i}", d, True, at) for i, d in enumerate(docs)])
+        insert_values(
+            session,
+            typed,
+            columns,
+            [(f"t{i}", json_text(d), True, at) for i, d in enumerate(docs)],
+            as_is=("doc",),
+        )
+    with db.reader() as session:
+        got = session.execute(select(typed.c.label, typed.c.doc, typed.c.at).order_by(typed.c.id))
+        rows = got.all()
+    assert [r.doc for r in rows] == docs + docs
+    assert all(r.at.replace(tzinfo=UTC) == at for r in rows)

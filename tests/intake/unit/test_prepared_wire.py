@@ -15,8 +15,8 @@ def test_a_chunk_arrives_as_it_left() -> None:
     bob = NormalisedContact(3, phone="+4930123456", first_name="Bob", company="Acme")
     chunk = Prepared(
         [
-            Sighting(ann, {"Email": "ANN@acme.com"}, tags=("t",), keyed=Keyed.of(ann)),
-            Sighting(bob, {}, notes="met at a fair", keyed=None),
+            Sighting(ann, '{"Email":"ANN@acme.com"}', tags=("t",), keyed=Keyed.of(ann)),
+            Sighting(bob, None, notes="met at a fair", keyed=None),
         ],
         [RowError(4, "email", "x@", "not an email address")],
         {"accepted": 2, "rejected": 1},

@@ -50,7 +50,9 @@ class SourceRef:
 @dataclass
 class Sighting:
     contact: NormalisedContact
-    original: dict[str, str] = field(default_factory=dict)
+    # The row's values as the file had them, as JSON text (rainmaker_db.json_text): made by
+    # the helper process of a large import, which pickles one string instead of a dict.
+    original: str | None = None
     notes: str | None = None
     tags: tuple[str, ...] = ()
     keyed: Keyed | None = None  # folded for matching ahead of time, or here
@@ -152,7 +154,7 @@ def ingest(
                 source.name,
                 import_id,
                 contact.row_number or None,
-                sighting.original or None,
+                sighting.original,
                 sighting.notes,
                 now,
             )
@@ -168,7 +170,7 @@ def ingest(
         new = [(i, c, Keyed.of(c) if i in refilled else k) for i, c, k in new]
     ingested = [_wire_lead(i, c, sighting_of[i], source, now) for i, c, _ in new]
     store.insert_contacts(session, new, now)
-    insert_values(session, touches, TOUCH_COLUMNS, touch_rows)
+    insert_values(session, touches, TOUCH_COLUMNS, touch_rows, as_is=("original",))
     insert_rows(session, decisions, decision_rows)
     _count_owned(session, matched_existing, out)
     _announce(session, ingested, touched, import_id, correlation_id or import_id)

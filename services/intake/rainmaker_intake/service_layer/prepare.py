@@ -22,6 +22,7 @@ from operator import attrgetter
 from typing import Any
 
 from rainmaker_bus.collector import between_batches
+from rainmaker_db import json_text
 from rainmaker_intake.adapters.reader import ListFile
 from rainmaker_intake.domain.contact import NormalisedContact, RawRow, RowError
 from rainmaker_intake.domain.dedup import Keyed
@@ -121,7 +122,10 @@ def prepare_chunk(
             counts["rejected"] += 1
             continue
         original = {**raw.values, **raw.attributes}
-        sightings.append(Sighting(contact, original, tags=tags, keyed=Keyed.of(contact)))
+        sightings.append(
+            Sighting(contact, json_text(original) if original else None, tags=tags,
+                     keyed=Keyed.of(contact))
+        )  # fmt: skip
     refused = {e.row_number for e in read_errors}
     counts["rejected"] += len(refused)
     last_row = max(chunk[-1].row_number, max((e.row_number for e in errors), default=0))

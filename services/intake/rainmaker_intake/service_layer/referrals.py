@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from rainmaker_db import json_text
 from rainmaker_intake.domain.contact import FIELDS, RawRow, RowError
 from rainmaker_intake.domain.normalise import normalise
 from rainmaker_intake.service_layer.ingest import Sighting, SourceRef, ingest
@@ -51,7 +52,7 @@ def add_referrals(
         contact.row_number = 0  # referrals have no file row
         sighting = Sighting(
             contact,
-            original=values,
+            original=json_text(values) if values else None,
             notes=item.get("notes"),
             tags=tuple(item.get("interests") or ()),
         )
