@@ -115,12 +115,14 @@ PHASES = (
     ("normalise (email, phone, names, company, web)", ("normalise",)),
     ("event building (wire dicts, envelopes, JSON)",
      ("_wire_lead", "_announce", "add_events", "add_event", "make_envelope")),
-    ("dedup (index, blocking keys, candidate and suppression look-ups)",
-     ("find", "add", "block_keys", "fetch", "blocked", "touched_by_import", "_touched_by",
-      "_count_owned")),
+    ("dedup (index, blocking keys, candidate and suppression look-ups, settling matches)",
+     ("find", "add", "find_keyed", "add_keyed", "add_packed", "block_keys", "fetch", "blocked",
+      "touched_by_import", "_touched_by", "_count_owned", "_settle")),
     ("DB writes (inserts, fills, progress, commit)",
-     ("insert_contacts", "_write_errors", "advance", "finish", "_fill", "execute", "commit",
-      "__exit__")),
+     ("insert_contacts", "insert_values", "insert_rows", "_write_errors", "advance", "finish",
+      "_fill", "execute", "commit", "__exit__")),
+    ("ids (new_ids)", ("new_ids",)),
+    ("waiting for the helper's next chunk (and unpickling it)", ("prepared_in_helper",)),
 )  # fmt: skip
 LIBRARY_FRAMES = ("execute", "commit", "__exit__")  # matched outside rainmaker code too
 
@@ -135,7 +137,9 @@ def _frames(stack: str) -> list[tuple[str, str]]:
 
 
 def _phase(frames: list[tuple[str, str]]) -> str:
-    for fn, where in frames:
+    # Below run_import only: the bus's frames above it have names of their own (`_settle`).
+    below = next((i + 1 for i, (fn, _) in enumerate(frames) if fn == "run_import"), 0)
+    for fn, where in frames[below:]:
         name = fn.rsplit(".", 1)[-1]
         for phase, names in PHASES:
             if name in names and ("rainmaker" in where or name in LIBRARY_FRAMES):
