@@ -49,12 +49,27 @@ def new_id() -> str:
 
 def new_ids(n: int) -> list[str]:
     """`n` time-ordered UUIDs as text, increasing: one lock and one read of the random source
-    for all (an import chunk needs two per row; one at a time cost ~4 us each)."""
+    for all (an import chunk needs two per row)."""
+    if n <= 0:
+        return []
     with _lock:
-        stamps = [_next_stamp() for _ in range(n)]
-    noise = os.urandom(8 * n)
+        first_ms, first_seq = _next_stamp()
+        # The rest count on from the first, (millisecond, sequence) as one 60-bit counter: the
+        # sequence carries into the millisecond as _next_stamp does, and no clock read per id.
+        first = first_ms << 12 | first_seq
+        last = first + n - 1
+        global _last
+        _last = (last >> 12, last & 0xFFF)
+    noise = os.urandom(8 * n).hex()
     out = []
-    for i, (ms, seq) in enumerate(stamps):
-        h = f"{_value(ms, seq, int.from_bytes(noise[8 * i : 8 * i + 8], 'big')):032x}"
-        out.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+    # One hex formatting of the counter and slices per id, not an int built per id (~3x faster).
+    for i, stamp in enumerate(range(first, last + 1)):
+        t = f"{stamp & 0xFFFFFFFFFFFFFFF:015x}"  # 48-bit ms and 12-bit sequence
+        r = noise[16 * i : 16 * i + 16]
+        variant = _VARIANT[r[0]]  # the top two bits of the 64 below are 0b10 (RFC 9562)
+        out.append(f"{t[:8]}-{t[8:12]}-7{t[12:]}-{variant}{r[1:4]}-{r[4:]}")
     return out
+
+
+# A random hex digit -> the same low two bits under the variant bits 0b10.
+_VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
