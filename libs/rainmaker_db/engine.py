@@ -11,7 +11,7 @@ import orjson
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from rainmaker_db.checkpoints import Checkpointer
+from rainmaker_db.checkpoints import WAL_KEEP_BYTES, Checkpointer
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -34,7 +34,9 @@ SQLITE_CACHE_KIB = int(os.environ.get("RAINMAKER_SQLITE_CACHE_MIB", "64")) * 102
 SQLITE_WAL_AUTOCHECKPOINT = int(os.environ.get("RAINMAKER_SQLITE_WAL_AUTOCHECKPOINT", "20000"))
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any, autocheckpoint: int) -> None:
+def _sqlite_pragmas(
+    dbapi_conn: Any, _record: Any, autocheckpoint: int, wal_keep_bytes: int | None
+) -> None:
     # Web, consumer and relay processes share the file: WAL lets readers run beside one writer,
     # and the busy timeout makes writers queue instead of failing with "database is locked".
     cur = dbapi_conn.cursor()
@@ -50,6 +52,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any, autocheckpoint: int) -> None:
     # syncs. With 20,000, commits of a 400,000-row import took 15-16 s instead of 20 s, and
     # the import 104-121 s instead of 128-130 s (three runs each on the 2-core machine).
     cur.execute(f"PRAGMA wal_autocheckpoint={autocheckpoint}")
+    if wal_keep_bytes is not None:  # a WAL started over is cut back to this size
+        cur.execute(f"PRAGMA journal_size_limit={wal_keep_bytes}")
     cur.close()
 
 
@@ -70,6 +74,7 @@ def make_engine(
     *,
     immediate: bool = True,
     wal_autocheckpoint: int = SQLITE_WAL_AUTOCHECKPOINT,
+    wal_keep_bytes: int | None = None,
     **kwargs: Any,
 ) -> Engine:
     # JSON columns (a touch's original row, attributes) are written per row of an import.
@@ -79,7 +84,10 @@ def make_engine(
         engine = create_engine(
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
         )
-        event.listen(engine, "connect", partial(_sqlite_pragmas, autocheckpoint=wal_autocheckpoint))
+        pragmas = partial(
+            _sqlite_pragmas, autocheckpoint=wal_autocheckpoint, wal_keep_bytes=wal_keep_bytes
+        )
+        event.listen(engine, "connect", pragmas)
         # Let SQLAlchemy, not pysqlite, emit BEGIN so our BEGIN IMMEDIATE is used.
         event.listen(engine, "connect", lambda c, _r: setattr(c, "isolation_level", None))
         if immediate:
@@ -102,6 +110,7 @@ class Database:
         self.checkpointer: Checkpointer | None = None
         if background_checkpoints and url.startswith("sqlite"):
             engine_kwargs["wal_autocheckpoint"] = 0
+            engine_kwargs.setdefault("wal_keep_bytes", WAL_KEEP_BYTES)
             database = make_url(url).database
             assert database, "background checkpoints need a database file"
             self.checkpointer = Checkpointer(Path(database))
