@@ -4,7 +4,8 @@ A random uuid4 primary key sends every insert to a random page of every index th
 it, so once those indexes outgrow the cache each insert costs page misses (an import of a
 million contacts slowed down severalfold as it went). A version 7 id starts with the
 millisecond timestamp, so new ids land at the end of their indexes; it is still a UUID
-(same text form and width), unguessable in its 74 random bits, and unique across processes.
+(same text form and width), unguessable in its 62 random bits (the 12-bit sequence after the
+timestamp starts at a random value and counts), and unique across processes.
 """
 
 import os

@@ -17,6 +17,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
 )
 
 from rainmaker_db import Database, json_text
@@ -140,11 +141,11 @@ def test_typed_rows_read_back_as_sqlalchemy_would_write_them(db: Database) -> No
     assert null_docs in (0, 2000)  # JSON null stored alike by both paths, never one half
 
 
-def test_values_given_as_is_read_back_as_converted_ones(db: Database) -> None:
+def test_values_given_as_is_are_stored_as_converted_ones(db: Database) -> None:
     """insert_values: JSON serialised ahead of time (json_text) is stored as the column's own
-    conversion stores it; other columns are still converted."""
+    conversion stores it, to the text (None as JSON null); other columns are still converted."""
     at = datetime(2026, 11, 22, 12, 30, tzinfo=UTC)
-    docs = [{"n": i, "name": "Zoë", "list": [1, None]} for i in range(3)]
+    docs = [{"n": i, "name": "Zoë", "list": [1, None]} for i in range(3)] + [None]
     columns = ("label", "doc", "flag", "at")
     with db.transaction() as session:
         insert_values(session, typed, columns, [(f"r{i}", d, True, at) for i, d in enumerate(docs)])
@@ -156,7 +157,8 @@ def test_values_given_as_is_read_back_as_converted_ones(db: Database) -> None:
             as_is=("doc",),
         )
     with db.reader() as session:
-        got = session.execute(select(typed.c.label, typed.c.doc, typed.c.at).order_by(typed.c.id))
-        rows = got.all()
+        rows = session.execute(select(typed.c.doc, typed.c.at).order_by(typed.c.id)).all()
+        stored = session.execute(text("SELECT CAST(doc AS TEXT) FROM bulk_typed ORDER BY id")).all()
     assert [r.doc for r in rows] == docs + docs
     assert all(r.at.replace(tzinfo=UTC) == at for r in rows)
+    assert stored[:4] == stored[4:] and stored[3] == ("null",)

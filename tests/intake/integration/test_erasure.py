@@ -52,18 +52,22 @@ def _keys_of(intake: Intake) -> dict[str, tuple[int, set[int]]]:
 
 
 @pytest.mark.parametrize(
-    ("published", "small_table"),
-    [(False, suppression_store.SMALL_TABLE), (True, suppression_store.SMALL_TABLE), (False, 0)],
+    ("published", "read_whole"),
+    [(False, True), (True, True), (False, False)],
     ids=["unpublished", "published", "erasures_asked_by_value"],
 )
 def test_erased_person_leaves_no_trace_and_cannot_come_back(
     intake: Intake,
     published: bool,
-    small_table: int,
+    read_whole: bool,
     request: pytest.FixtureRequest,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(suppression_store, "SMALL_TABLE", small_table)
+    # The small erasure table read whole (as for an import's chunk), or asked per value.
+    if read_whole:
+        monkeypatch.setattr(suppression_store, "WHOLE_FOR_ROWS", 1)
+    else:
+        monkeypatch.setattr(suppression_store, "SMALL_TABLE", 0)
     who = person(ERASED)
     email, phone = who["Email"], "+442079460003"
     rows = [person(i) for i in range(10)]

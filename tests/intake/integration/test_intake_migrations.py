@@ -68,6 +68,7 @@ def test_0004_moves_stored_keys_to_contact_numbers_and_back(database_url: str) -
         db.dispose()
 
 
+REVISION_0005 = "rainmaker_intake.migrations.versions.0005_selective_phone_and_address_keys"
 _COLUMNS = ("email", "phone", "first_name", "last_name", "company", "company_key", "street",
             "city", "postcode")  # fmt: skip
 
@@ -82,9 +83,9 @@ def test_0005_remakes_every_contacts_keys_in_the_new_scheme_and_back(database_ur
     """Contacts keyed before 0005 get the selective phone and address keys (from a stored
     profile, or folded from their fields), and get their old keys back on a downgrade, even
     one with no key in the new scheme (a phone and a company, no name)."""
-    revision = "rainmaker_intake.migrations.versions.0005_selective_phone_and_address_keys"
-    old_scheme = importlib.import_module(revision)._keys_before_0005
-    hash_63 = importlib.import_module(revision).key_hash  # the stored hash until 0007
+    old_scheme = importlib.import_module(REVISION_0005)._keys_before_0005
+    new_scheme = importlib.import_module(REVISION_0005).keys_0005  # frozen there
+    hash_63 = importlib.import_module(REVISION_0005).key_hash  # the stored hash until 0007
     upgrade(MIGRATIONS, database_url, "0004")
     db = Database(database_url)
     people = {
@@ -121,8 +122,11 @@ def test_0005_remakes_every_contacts_keys_in_the_new_scheme_and_back(database_ur
         upgrade(MIGRATIONS, database_url, "0005")
         after = _stored_keys(db)
         assert after == {
-            (hash_63(k), no) for no, c in people.items() for k in profile_keys(profile(c))
+            (hash_63(k), no) for no, c in people.items() for k in new_scheme(profile(c))
         }
+        # As written then, whatever the code makes now: an `o:` key per org spelling.
+        bob = new_scheme(profile(people[1]))
+        assert {"o:acme:b", "o:acme.com:b", "p:+4930123456:smt", "a:10115:5:smt"} <= bob
         assert not any(no == 4 for _, no in after) and any(no == 4 for _, no in before)
         assert after != before  # the phone and address keys changed
         command.downgrade(alembic_config(MIGRATIONS, database_url), "0004")
@@ -177,12 +181,10 @@ def test_0007_remakes_keys_from_org_stems_with_short_hashes_and_back(database_ur
     """Keys of the 0005-0006 scheme (63-bit hashes, one `o:` key per org spelling) are made
     again from each contact's profile (or its fields) as the code now makes them, in
     contact_keys and in each contact's list; a downgrade makes the old ones again."""
-    old = importlib.import_module(
-        "rainmaker_intake.migrations.versions.0007_org_stems_and_short_key_hashes"
-    )
+    old = importlib.import_module(REVISION_0005)
 
     def old_keys(c: NormalisedContact) -> set[int]:
-        return {old._hash_before_0007(k) for k in old._keys_before_0007(profile(c))}
+        return {old.key_hash(k) for k in old.keys_0005(profile(c))}
 
     upgrade(MIGRATIONS, database_url, "0006")
     db = Database(database_url)
@@ -193,7 +195,7 @@ def test_0007_remakes_keys_from_org_stems_with_short_hashes_and_back(database_ur
         2: NormalisedContact(0, email="ann@globex.com", first_name="Ann", last_name="Lee",
                              street="main st 9", city="Leeds"),
     }  # fmt: skip
-    stale = old._hash_before_0007("o:initech:smt")  # contact 1 was at Initech before an unmerge
+    stale = old.key_hash("o:initech:smt")  # contact 1 was at Initech before an unmerge
     now = datetime(2026, 11, 22, tzinfo=UTC)
     try:
         with db.engine.begin() as conn:
@@ -224,7 +226,7 @@ def test_0007_remakes_keys_from_org_stems_with_short_hashes_and_back(database_ur
         # Company, website and mailbox domain are one stem: one `o:` key per name key (Bob,
         # Robert, Smith), where the company and the domain gave one each.
         assert len([k for k in profile_keys(profile(people[1])) if k.startswith("o:")]) == 3
-        assert len([k for k in old._keys_before_0007(profile(people[1])) if k[0] == "o"]) == 6
+        assert len([k for k in old.keys_0005(profile(people[1])) if k[0] == "o"]) == 6
         command.downgrade(alembic_config(MIGRATIONS, database_url), "0006")
         again = {(h, no) for no, c in people.items() for h in old_keys(c)}
         assert _stored_keys(db) == again == _listed_keys(db)

@@ -14,9 +14,12 @@ BLOCKED = "blocked-corp.com"
 
 @pytest.fixture(params=["read_whole", "asked_by_value"])
 def lookup(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Both ways a batch is checked: a small table read whole, a large one asked per value."""
+    """Both ways a batch is checked: a small table read whole (for a batch as large as an
+    import's chunk), a large one (or for a small batch) asked per value."""
     if request.param == "asked_by_value":
         monkeypatch.setattr(suppression_store, "SMALL_TABLE", 0)
+    else:
+        monkeypatch.setattr(suppression_store, "WHOLE_FOR_ROWS", 1)
     return str(request.param)
 
 

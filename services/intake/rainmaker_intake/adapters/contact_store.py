@@ -203,9 +203,12 @@ def unpack_hashes(packed: bytes | None) -> tuple[int, ...]:
     return struct.unpack(f"<{len(packed) // 8}q", packed)
 
 
-def delete_keys(session: Session, contact_no: int, packed: bytes | None) -> None:
-    """Remove a contact's blocking keys (all it ever had: they are listed on it)."""
-    hashes = unpack_hashes(packed)
+def delete_keys(
+    session: Session, contact_no: int, packed: bytes | None, contact: NormalisedContact
+) -> None:
+    """Remove a contact's blocking keys: all it ever had, as listed on it, and (should a row
+    written some other way list none) those of the contact as it is."""
+    hashes = sorted(set(unpack_hashes(packed)) | set(Keyed.of(contact).hashes))
     step = in_batch(session)
     for start in range(0, len(hashes), step):
         session.execute(

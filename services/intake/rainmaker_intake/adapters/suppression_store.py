@@ -11,8 +11,10 @@ from rainmaker_intake.adapters.tables import erasures, suppressions
 from rainmaker_intake.domain.contact import NormalisedContact
 from rainmaker_intake.domain.web import registrable_domain
 
-# Suppressions of a kind, or erasures, up to this many are read whole for each batch checked.
+# Suppressions of a kind, or erasures, up to this many are read whole for a batch of at least
+# WHOLE_FOR_ROWS rows (an import's chunk); a smaller batch (a referral) asks for its values.
 SMALL_TABLE = 5_000
+WHOLE_FOR_ROWS = 1_000
 
 
 def erasure_hashes(contact: NormalisedContact) -> list[str]:
@@ -36,12 +38,13 @@ def _domain(email: str | None) -> str | None:
 def blocked(session: Session, batch: Sequence[NormalisedContact]) -> list[str | None]:
     """Per contact: why it may not enter ('suppressed email', ...) or None."""
     emails = {c.email for c in batch if c.email}
-    sup_emails = _members(session, emails, _whole(session, "email"), "email")
+    rows = len(batch)
+    sup_emails = _members(session, emails, _whole(session, rows, "email"), "email")
     # Each contact's domains and erasure hashes once: both are asked of the whole batch.
     own_domains = [{d for d in (_domain(c.email), c.website_domain) if d} for c in batch]
     domains = set().union(*own_domains)
-    sup_domains = _members(session, domains, _whole(session, "domain"), "domain")
-    all_erased = _whole(session)
+    sup_domains = _members(session, domains, _whole(session, rows, "domain"), "domain")
+    all_erased = _whole(session, rows)
     if all_erased == set():  # the usual case: nothing to hash each row for
         own_hashes: list[list[str]] = [[] for _ in batch]
         erased: set[str] = set()
@@ -61,11 +64,14 @@ def blocked(session: Session, batch: Sequence[NormalisedContact]) -> list[str | 
     return reasons
 
 
-def _whole(session: Session, kind: str | None = None) -> set[str] | None:
+def _whole(session: Session, rows: int, kind: str | None = None) -> set[str] | None:
     """Every suppressed value of `kind` (every erasure hash if None) when there are at most
-    SMALL_TABLE, else None. Read whole once a batch: with each of a chunk's ~20,000 addresses
-    and hashes asked for, the check took 7 us a row of an import, 3 us this way (and with no
-    erasure at all, no row's hashes are computed)."""
+    SMALL_TABLE and the batch has WHOLE_FOR_ROWS rows or more, else None. Read whole once a
+    batch: with each of a chunk's ~20,000 addresses and hashes asked for, the check took 7 us
+    a row of an import, 3 us this way (and with no erasure at all, no row's hashes are
+    computed). A referral's few rows ask for their own values instead."""
+    if rows < WHOLE_FOR_ROWS:
+        return None
     if kind is None:
         query = select(erasures.c.hash)
     else:

@@ -180,7 +180,7 @@ customers = Table(
     Column("won_at", DateTime(timezone=True), nullable=False),
 )
 
-# Blocking keys (rainmaker_intake.domain.blocking) of every live contact, as 63-bit hashes:
+# Blocking keys (rainmaker_intake.domain.blocking) of every live contact, as 31-bit hashes:
 # the dedup of a new row fetches its candidates with one indexed lookup, never a scan.
 # One B-tree keyed (key_hash, contact_no) (WITHOUT ROWID on SQLite) and no other index: a
 # probe by key_hash reads it directly, and an insert touches one random page. A contact's own

@@ -39,7 +39,7 @@ def erase(session: Session, lead_id: str, correlation_id: str | None = None) -> 
             session.execute(insert(erasures).values(hash=digest, erased_at=now))
     identifiers = [v for v in (contact.email, contact.phone) if v]
     # Rows that point at this lead, and error rows that quote its email or phone.
-    store.delete_keys(session, row.contact_no, row.key_hashes)
+    store.delete_keys(session, row.contact_no, row.key_hashes, contact)
     session.execute(delete(touches).where(touches.c.lead_id == lead_id))
     session.execute(delete(decisions).where(decisions.c.lead_id == lead_id))
     session.execute(delete(customers).where(customers.c.lead_id == lead_id))

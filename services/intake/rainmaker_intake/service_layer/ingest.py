@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from rainmaker_bus import add_events
 from rainmaker_contracts.intake import MAX_LEADS_PER_MESSAGE
+from rainmaker_db import json_text
 from rainmaker_db.bulk import in_batch, insert_rows, insert_values, member_of, rows_where_in
 from rainmaker_db.ids import new_ids
 from rainmaker_intake.adapters import contact_store as store
@@ -32,6 +33,9 @@ from rainmaker_intake.domain.contact import NormalisedContact
 from rainmaker_intake.domain.dedup import DedupIndex, Keyed
 
 PRODUCER = "intake"
+# Written as JSON text (insert_values as_is): None goes in as JSON null, as the JSON column
+# itself would write it.
+_JSON_NULL = json_text(None)
 # A touch row as a sighting's loop builds it: one tuple a row, not a dict (1M rows an import).
 TOUCH_COLUMNS = ("touch_id", "lead_id", "source_type", "source_id", "source_name", "import_id",
                  "row_number", "original", "notes", "touched_at")  # fmt: skip
@@ -154,7 +158,7 @@ def ingest(
                 source.name,
                 import_id,
                 contact.row_number or None,
-                sighting.original,
+                sighting.original or _JSON_NULL,
                 sighting.notes,
                 now,
             )

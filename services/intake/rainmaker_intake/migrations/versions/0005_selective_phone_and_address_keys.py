@@ -23,7 +23,7 @@ from collections.abc import Callable
 from alembic import op
 from sqlalchemy import text
 
-from rainmaker_intake.domain.blocking import name_key, profile_keys
+from rainmaker_intake.domain.blocking import name_key
 from rainmaker_intake.domain.contact import NormalisedContact
 from rainmaker_intake.domain.similarity import Profile, profile, unpack
 
@@ -46,11 +46,29 @@ def key_hash(key: str) -> int:
 
 
 def upgrade() -> None:
-    _rekey(profile_keys)
+    _rekey(keys_0005)
 
 
 def downgrade() -> None:
     _rekey(_keys_before_0005)
+
+
+def keys_0005(p: Profile) -> set[str]:
+    """The scheme this revision writes, frozen here (0007 changed the code's, and its
+    downgrade comes back to this one)."""
+    keys: set[str] = set()
+    if p.email:
+        keys.add("e:" + p.email)
+    names = {k for k in (name_key(p.first), name_key(p.formal), name_key(p.last)) if k}
+    orgs = {o for o in (p.company, p.domain, p.email_domain) if o}
+    place = (p.postcode or p.city) if p.street else ""
+    for n in names:
+        keys.update(f"o:{o}:{n}" for o in orgs)
+        if place:
+            keys.add(f"a:{place}:{p.house}:{n}")
+        if p.phone:
+            keys.add(f"p:{p.phone}:{n}")
+    return keys
 
 
 def _keys_before_0005(p: Profile) -> set[str]:

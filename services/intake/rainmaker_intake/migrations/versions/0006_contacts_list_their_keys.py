@@ -58,7 +58,8 @@ def upgrade() -> None:
             span,
         )
         for no, key in keys:
-            held[no].append(key)
+            if no in held:  # a key of no contact (none should exist) is not listed
+                held[no].append(key)
         conn.execute(
             text("UPDATE contacts SET key_hashes = :packed WHERE contact_no = :no"),
             [

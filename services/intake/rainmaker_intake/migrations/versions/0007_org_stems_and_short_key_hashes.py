@@ -11,23 +11,25 @@
 
 Every contact's keys (and its list, contacts.key_hashes) are made again from its stored match
 profile (folded from its fields where none is stored), merged contacts included; downgrade
-does the same with the scheme of revisions 0005-0006, kept here. Keys from an earlier state of
-a contact (before blanks were filled, or an unmerge gave values back) are not made again, as
-0005 did not. In batches of contacts: memory stays flat on a large table.
+does the same with the scheme and hash of revisions 0005-0006, as 0005 keeps them. This
+revision makes keys with the code's `profile_keys` and `key_hash`: a later change of either
+must bring its own migration and freeze these here, as 0005 froze its own. Keys from an
+earlier state of a contact (before blanks were filled, or an unmerge gave values back) are
+not made again, as 0005 did not. In batches of contacts: memory stays flat on a large table.
 
 Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-22 20:00:00
 """
 
-import hashlib
+import importlib
 import struct
 from collections.abc import Callable
 
 from alembic import op
 from sqlalchemy import text
 
-from rainmaker_intake.domain.blocking import key_hash, name_key, profile_keys
+from rainmaker_intake.domain.blocking import key_hash, profile_keys
 from rainmaker_intake.domain.contact import NormalisedContact
 from rainmaker_intake.domain.similarity import Profile, profile, unpack
 
@@ -37,6 +39,7 @@ branch_labels = None
 depends_on = None
 
 BATCH = 5000
+_0005 = "rainmaker_intake.migrations.versions.0005_selective_phone_and_address_keys"
 _FOLDED = (
     "email", "phone", "first_name", "last_name", "company", "company_key", "website_domain",
     "street", "city", "postcode",
@@ -48,28 +51,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    _rekey(lambda p: {_hash_before_0007(k) for k in _keys_before_0007(p)})
-
-
-def _keys_before_0007(p: Profile) -> set[str]:
-    """The scheme of revisions 0005-0006: an `o:` key for each folded org as it is."""
-    keys: set[str] = set()
-    if p.email:
-        keys.add("e:" + p.email)
-    names = {k for k in (name_key(p.first), name_key(p.formal), name_key(p.last)) if k}
-    orgs = {o for o in (p.company, p.domain, p.email_domain) if o}
-    place = (p.postcode or p.city) if p.street else ""
-    for n in names:
-        keys.update(f"o:{o}:{n}" for o in orgs)
-        if place:
-            keys.add(f"a:{place}:{p.house}:{n}")
-        if p.phone:
-            keys.add(f"p:{p.phone}:{n}")
-    return keys
-
-
-def _hash_before_0007(key: str) -> int:
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big") >> 1
+    # Back to the scheme and hash of 0005, as that revision keeps them.
+    before = importlib.import_module(_0005)
+    _rekey(lambda p: {before.key_hash(k) for k in before.keys_0005(p)})
 
 
 def _rekey(hashes_of: Callable[[Profile], set[int]]) -> None:
