@@ -142,7 +142,7 @@ def test_0006_lists_each_contacts_keys_on_it_and_drops_the_key_index(database_ur
     upgrade(MIGRATIONS, database_url, "0005")
     db = Database(database_url)
     now = datetime(2026, 11, 22, tzinfo=UTC)
-    held = {1: [-5, 7, 2**62], 2: [7], 3: []}  # 7: a key two contacts share
+    held = {1: [-5, 7, 2**62], 2: [7], 4: []}  # 7: a key two contacts share
     try:
         with db.engine.begin() as conn:
             for no, keys in held.items():
@@ -157,12 +157,14 @@ def test_0006_lists_each_contacts_keys_on_it_and_drops_the_key_index(database_ur
                     conn.execute(
                         text("INSERT INTO contact_keys VALUES (:k, :no)"), {"k": key, "no": no}
                     )
+            # A key of no contact, numbered between two that exist: left alone, listed nowhere.
+            conn.execute(text("INSERT INTO contact_keys VALUES (11, 3)"))
         before = _stored_keys(db)
         upgrade(MIGRATIONS, database_url, "0006")
         with db.engine.connect() as conn:
             listed = dict(conn.execute(text("SELECT contact_no, key_hashes FROM contacts")).all())
         assert {no: sorted(unpack_hashes(b)) for no, b in listed.items()} == held
-        assert listed[3] == b""
+        assert listed[4] == b""
         assert _stored_keys(db) == before
         assert "ix_contact_keys_contact_no" not in _index_names(db, "contact_keys")
         command.downgrade(alembic_config(MIGRATIONS, database_url), "0005")
