@@ -58,6 +58,7 @@ def test_the_profile_follows_filled_blanks_and_unmerges(intake: Intake) -> None:
     assert _keys_cover_the_contact(intake, lead_id)  # its company keys were added
 
     decision = intake.lead(lead_id)["decisions"][0]
+    assert set(decision["filled"]) == {"company", "company_key"}  # what the row filled
     r = intake.client.post(
         f"/leads/{lead_id}/unmerge",
         json={"decision_id": decision["decision_id"]},
@@ -78,3 +79,15 @@ def test_a_contact_without_a_stored_profile_is_still_matched(intake: Intake) -> 
     again = intake.import_list(to_csv(rows), "Again", vendor="OtherCo")
     assert (again["accepted"], again["duplicates_existing"]) == (0, 5)
     assert intake.contact_count() == 5
+
+
+def test_a_fill_that_adds_keys_records_only_the_fields_it_filled(intake: Intake) -> None:
+    """A filled phone adds phone keys to the contact (and to its list of keys), while the
+    decision records only the phone: that is what an unmerge gives back."""
+    row = person(2)
+    intake.import_list(to_csv([{**row, "Phone": ""}]), "Without the phone")
+    second = intake.import_list(to_csv([row]), "With it")
+    assert second["duplicates_existing"] == 1
+    lead_id = intake.lead_id_of(row["Email"])
+    assert set(intake.lead(lead_id)["decisions"][0]["filled"]) == {"phone"}
+    assert _keys_cover_the_contact(intake, lead_id)

@@ -165,7 +165,8 @@ def fill_blanks(
     filled = apply_blanks(current, seen)
     if not filled:
         return filled
-    values = {**filled, "attributes": current.attributes} if "attributes" in filled else filled
+    # A copy: `filled` is what the decision records (and an unmerge gives back).
+    values = {**filled, "attributes": current.attributes} if "attributes" in filled else {**filled}
     # The keys before, from the contact with the filled fields blank again: folding every
     # matched contact up front cost a quarter of settling a chunk's matches.
     fields_filled: dict[str, Any] = {name: None for name in filled if name != "attributes"}
