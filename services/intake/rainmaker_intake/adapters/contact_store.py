@@ -180,10 +180,11 @@ def fill_blanks(
         ).first()
         # Not a key it already has (from an earlier state of the contact): the pair is the
         # table's primary key.
-        fresh = added.difference(unpack_hashes(held.key_hashes)) if held else set()
+        listed = unpack_hashes(held.key_hashes) if held else ()
+        fresh = added.difference(listed)
         if held and fresh:
             insert_keys(session, [(held.contact_no, fresh)])
-            values["key_hashes"] = pack_hashes((*unpack_hashes(held.key_hashes), *sorted(fresh)))
+            values["key_hashes"] = pack_hashes((*listed, *sorted(fresh)))
     session.execute(
         update(contacts)
         .where(contacts.c.lead_id == lead_id)

@@ -30,8 +30,7 @@ from alembic import op
 from sqlalchemy import text
 
 from rainmaker_intake.domain.blocking import key_hash, profile_keys
-from rainmaker_intake.domain.contact import NormalisedContact
-from rainmaker_intake.domain.similarity import Profile, profile, unpack
+from rainmaker_intake.domain.similarity import Profile, unpack
 
 revision = "0007"
 down_revision = "0006"
@@ -39,11 +38,11 @@ branch_labels = None
 depends_on = None
 
 BATCH = 5000
-_0005 = "rainmaker_intake.migrations.versions.0005_selective_phone_and_address_keys"
-_FOLDED = (
-    "email", "phone", "first_name", "last_name", "company", "company_key", "website_domain",
-    "street", "city", "postcode",
-)  # fmt: skip
+# 0005 keeps the scheme and hash a downgrade returns to, and folds a contact stored without
+# a profile: both are used from there rather than copied.
+_0005 = importlib.import_module(
+    "rainmaker_intake.migrations.versions.0005_selective_phone_and_address_keys"
+)
 
 
 def upgrade() -> None:
@@ -51,9 +50,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Back to the scheme and hash of 0005, as that revision keeps them.
-    before = importlib.import_module(_0005)
-    _rekey(lambda p: {before.key_hash(k) for k in before.keys_0005(p)})
+    _rekey(lambda p: {_0005.key_hash(k) for k in _0005.keys_0005(p)})
 
 
 def _rekey(hashes_of: Callable[[Profile], set[int]]) -> None:
@@ -73,7 +70,7 @@ def _rekey(hashes_of: Callable[[Profile], set[int]]) -> None:
             return
         keys, lists = [], []
         for no, packed in batch:
-            hashes = sorted(hashes_of(unpack(packed) if packed else _fold(no)))
+            hashes = sorted(hashes_of(unpack(packed) if packed else _0005._fold(no)))
             keys.extend({"key_hash": h, "contact_no": no} for h in hashes)
             lists.append({"no": no, "packed": struct.pack(f"<{len(hashes)}q", *hashes)})
         if keys:
@@ -86,11 +83,3 @@ def _rekey(hashes_of: Callable[[Profile], set[int]]) -> None:
             )
         conn.execute(text("UPDATE contacts SET key_hashes = :packed WHERE contact_no = :no"), lists)
         after = batch[-1][0]
-
-
-def _fold(contact_no: int) -> Profile:
-    row = op.get_bind().execute(
-        text(f"SELECT {', '.join(_FOLDED)} FROM contacts WHERE contact_no = :no"),
-        {"no": contact_no},
-    )
-    return profile(NormalisedContact(row_number=0, **row.one()._asdict()))
