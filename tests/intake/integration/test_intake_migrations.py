@@ -241,3 +241,18 @@ def _listed_keys(db: Database) -> set[tuple[int, int]]:
     with db.engine.connect() as conn:
         rows = conn.execute(text("SELECT contact_no, key_hashes FROM contacts")).all()
     return {(h, no) for no, listed in rows for h in unpack_hashes(listed)}
+
+
+def test_0008_indexes_touches_by_source_instead_of_import_and_back(database_url: str) -> None:
+    upgrade(MIGRATIONS, database_url, "0007")
+    db = Database(database_url)
+    try:
+        assert "ix_touches_import_id" in _index_names(db, "touches")
+        upgrade(MIGRATIONS, database_url, "0008")
+        assert {"ix_touches_source_lead", "ix_touches_lead_id"} <= _index_names(db, "touches")
+        assert "ix_touches_import_id" not in _index_names(db, "touches")
+        command.downgrade(alembic_config(MIGRATIONS, database_url), "0007")
+        assert "ix_touches_import_id" in _index_names(db, "touches")
+        assert "ix_touches_source_lead" not in _index_names(db, "touches")
+    finally:
+        db.dispose()

@@ -21,7 +21,7 @@ from rainmaker_intake.adapters.tables import import_errors, imports, lists
 from rainmaker_intake.domain.contact import RowError
 from rainmaker_intake.domain.model import ImportStatus, InvalidUpload, NotFound
 from rainmaker_intake.service_layer import reports
-from rainmaker_intake.service_layer.ingest import SourceRef, ingest
+from rainmaker_intake.service_layer.ingest import LIST_SOURCE, SourceRef, ingest
 from rainmaker_intake.service_layer.prepare import (
     CHUNK_ROWS,
     Prepared,
@@ -68,7 +68,7 @@ def run_import(
                 rows_total=_estimate_rows(Path(job.file_path)) if listfile.format == "csv" else 0,
             )
         )
-    source = SourceRef("rented_list", lst.list_id, lst.name)
+    source = SourceRef(LIST_SOURCE, lst.list_id, lst.name)
     tags = tuple(lst.tags or ())
     if job.checkpoint_row:
         log.info("import %s: resuming after row %d", import_id, job.checkpoint_row)

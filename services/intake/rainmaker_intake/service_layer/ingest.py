@@ -41,6 +41,9 @@ TOUCH_COLUMNS = ("touch_id", "lead_id", "source_type", "source_id", "source_name
                  "row_number", "original", "notes", "touched_at")  # fmt: skip
 
 
+LIST_SOURCE = "rented_list"  # the source type of a list's touches (a referral's: its kind)
+
+
 @dataclass(frozen=True)
 class SourceRef:
     type: str
