@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from rainmaker_intake.adapters.reader import Limits, open_list
+from rainmaker_intake.adapters.records import MAX_RECORD_LINES
 from rainmaker_intake.domain.contact import RowError
 from rainmaker_intake.domain.model import InvalidUpload
 
@@ -233,17 +234,59 @@ def test_rows_past_max_rows_are_one_row_error(tmp_path: Path) -> None:
     assert "more than 3 data rows" in errors[0].reason
 
 
-def test_a_runaway_quote_is_a_row_error_not_a_crash(tmp_path: Path) -> None:
+def test_a_quote_never_closed_costs_its_own_line_only(tmp_path: Path) -> None:
+    """Past MAX_RECORD_LINES the record is a runaway quote: its first line is the error and
+    every line after it is read again (csv alone read 128 KiB of rows into one cell)."""
     text = 'Email,Notes\na@x.com,"never closed\n' + "b@x.com,more\n" * 20_000
     listed = open_list(write(tmp_path, text))
 
     rows = list(listed.rows())
 
-    # csv's field limit (128 KiB) bounds the damage: one RowError, then reading resumes
     assert [(e.row_number, e.column) for e in listed.errors] == [(2, "*")]
-    assert "field larger than field limit" in listed.errors[0].reason
-    assert 0 < len(rows) < 20_000
-    assert rows[-1].row_number == 20_002 and rows[-1].values["email"] == "b@x.com"
+    assert "quoted value on line 2 is not closed" in listed.errors[0].reason
+    assert f"more than {MAX_RECORD_LINES} lines" in listed.errors[0].reason
+    assert [r.row_number for r in rows] == list(range(3, 20_003))
+    assert {(r.values["email"], r.values["notes"]) for r in rows} == {("b@x.com", "more")}
+
+
+def test_a_quote_left_open_until_the_end_of_the_file_loses_no_row(tmp_path: Path) -> None:
+    text = 'Email,Company\na@x.com,"Acme\n' + "".join(f"u{i}@x.com,Co {i}\n" for i in range(50))
+    listed = open_list(write(tmp_path, text))
+
+    rows = list(listed.rows())
+
+    assert [(e.row_number, e.column) for e in listed.errors] == [(2, "*")]
+    assert "the file ends inside it" in listed.errors[0].reason
+    assert [r.values["email"] for r in rows] == [f"u{i}@x.com" for i in range(50)]
+    assert rows[0].row_number == 3
+
+
+def test_a_quote_closed_rows_later_by_another_stray_quote_loses_no_row(tmp_path: Path) -> None:
+    """The second stray quote would close the first: a line inside the cell with a whole
+    row's delimiters gives the record away, and every line after the first is read again."""
+    head = "Email,First,Last,Company\n"
+    good = "".join(f"u{i}@x.com,Ann,Lee,Co {i}\n" for i in range(5))
+    text = head + 'a@x.com,Ann,Lee,"Acme\n' + good + 'z@x.com,Zoe,Kay,5" Pipes\n'
+    listed = open_list(write(tmp_path, text))
+
+    rows = list(listed.rows())
+
+    assert [(e.row_number, e.column) for e in listed.errors] == [(2, "*")]
+    assert "reads as a whole row" in listed.errors[0].reason
+    assert [r.values["email"] for r in rows] == [*(f"u{i}@x.com" for i in range(5)), "z@x.com"]
+    assert rows[-1].values["company"] == '5" Pipes'
+
+
+def test_a_quoted_cell_may_hold_a_paragraph_of_lines(tmp_path: Path) -> None:
+    notes = "\n".join(f"line {i}, with a comma" for i in range(MAX_RECORD_LINES - 1))
+    text = f'Email,First,Last,Notes\na@x.com,Ann,Lee,"{notes}"\nb@x.com,Bo,Li,short\n'
+    listed = open_list(write(tmp_path, text))
+
+    rows = list(listed.rows())
+
+    assert listed.errors == []
+    assert [r.row_number for r in rows] == [2, 2 + MAX_RECORD_LINES - 1]
+    assert rows[0].values["notes"] == notes
 
 
 @pytest.mark.parametrize(

@@ -60,6 +60,7 @@ class ListFile:
         self.path, self.format, self.encoding, self.delimiter = path, kind, encoding, delimiter
         self.limits = limits
         self.errors: list[RowError] = []
+        self.headers: list[str] = []
         self.header_line, cells = header_row(self._records(), limits.max_columns)
         self.headers = unique_headers(cells)
         self.mapping = map_headers(self.headers, mapping)
@@ -67,7 +68,9 @@ class ListFile:
     def _records(self) -> Records:
         if self.format == "xlsx":
             return xlsx_records(self.path)
-        return csv_records(self.path, self.encoding or "utf-8", self.delimiter or ",")
+        # Known once the header is read: tells a record that swallowed rows (records.py).
+        width = len(self.headers) or None
+        return csv_records(self.path, self.encoding or "utf-8", self.delimiter or ",", width)
 
     def rows(
         self, on_error: Callable[[RowError], None] | None = None

@@ -1,27 +1,102 @@
 """Records of a text list and the header row: shared by CSV/TSV and XLSX reading."""
 
 import csv
-from collections.abc import Generator
+from collections import deque
+from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import TextIO
 
 from rainmaker_intake.domain.model import InvalidUpload
 
 Records = Generator[tuple[int, list[str] | str], None, None]  # (line, cells) or (line, why)
 
+# A quoted cell may hold line breaks (notes), but a record running past this many lines is a
+# quote that was never closed: csv would read the rest of the file into one cell.
+MAX_RECORD_LINES = 100
 
-def csv_records(path: Path, encoding: str, delimiter: str) -> Records:
-    with path.open(encoding=encoding, newline="") as f:
-        reader = csv.reader(f, delimiter=delimiter)
-        end = 0  # the line the previous record ended on
-        while True:
+
+class _Runaway(Exception):
+    """The record being read ran past MAX_RECORD_LINES."""
+
+
+class _Lines:
+    """The file's lines for csv.reader, numbered, remembering those of the record being read,
+    so that after a runaway quote the lines after its first can be handed out again."""
+
+    def __init__(self, f: TextIO) -> None:
+        self._f: Iterator[str] = iter(f)
+        self._next_no = 1
+        self._back: deque[tuple[int, str]] = deque()
+        self.record: list[tuple[int, str]] = []
+        self.at_end = False
+
+    def __iter__(self) -> "_Lines":
+        return self
+
+    def __next__(self) -> str:
+        if len(self.record) >= MAX_RECORD_LINES:
+            raise _Runaway
+        if self._back:
+            number, text = self._back.popleft()
+        else:
             try:
-                for cells in reader:
-                    yield end + 1, cells
-                    end = reader.line_num
+                text = next(self._f)
+            except StopIteration:
+                self.at_end = True
+                raise
+            number, self._next_no = self._next_no, self._next_no + 1
+        self.record.append((number, text))
+        return text
+
+    def skip_first(self) -> int:
+        """Drop the record's first line and hand out the others again; returns its number."""
+        first = self.record[0][0]
+        self._back.extendleft(reversed(self.record[1:]))
+        self.record = []
+        return first
+
+
+def csv_records(path: Path, encoding: str, delimiter: str, width: int | None = None) -> Records:
+    """(line, cells) per record, or (line, why) for one that cannot be read. A quote that is
+    never closed costs its own line only: the record is reported and the lines after its
+    first are read again (see `_unclosed`)."""
+    with path.open(encoding=encoding, newline="") as f:
+        lines = _Lines(f)
+        while True:
+            reader = csv.reader(lines, delimiter=delimiter)
+            why = ""
+            try:
+                while True:
+                    lines.record = []
+                    cells = next(reader, None)
+                    if cells is None:
+                        return
+                    why = _unclosed(lines, delimiter, width)
+                    if why:
+                        break
+                    yield lines.record[0][0], cells
+            except _Runaway:
+                why = f"spans more than {MAX_RECORD_LINES} lines"
+            except csv.Error as error:  # e.g. a cell past csv's field size limit
+                why = str(error)
+            if not lines.record:
                 return
-            except csv.Error as error:  # the reader resumes on the next line
-                yield end + 1, str(error)
-                end = reader.line_num
+            first = lines.skip_first()
+            skipped = "the line is skipped and the lines after it are read as rows again"
+            yield first, f"a quoted value on line {first} is not closed ({why}): {skipped}"
+
+
+def _unclosed(lines: _Lines, delimiter: str, width: int | None) -> str:
+    """Why a record read over several lines looks like an unclosed quote, or ''."""
+    if len(lines.record) < 2:
+        return ""
+    texts = [text for _, text in lines.record]
+    if lines.at_end and sum(t.count('"') for t in texts) % 2:
+        return "the file ends inside it"
+    # A line inside a quoted cell holding as many delimiters as a whole record is one.
+    if width and width >= 4 and any(t.count(delimiter) >= width - 1 for t in texts[1:]):
+        return "a line inside it reads as a whole row"
+    return ""
 
 
 def header_row(records: Records, max_columns: int) -> tuple[int, list[str]]:
