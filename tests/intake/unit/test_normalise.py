@@ -4,7 +4,7 @@ import pytest
 
 from rainmaker_intake.domain.address import postcode, street_line
 from rainmaker_intake.domain.company import company_key
-from rainmaker_intake.domain.contact import RawRow, RowError
+from rainmaker_intake.domain.contact import MAX_LENGTHS, RawRow, RowError
 from rainmaker_intake.domain.countries import country_code
 from rainmaker_intake.domain.emails import normalise_email
 from rainmaker_intake.domain.employees import employee_count
@@ -312,3 +312,33 @@ def test_non_latin_contacts_normalise() -> None:
         "Петров",
         "ромашка",
     )
+
+
+def test_a_value_longer_than_its_column_is_a_field_error_and_the_row_lives_on() -> None:
+    title, code = "Head of " + "Very " * 80 + "Important Things", "X" * 60
+    contact, errors = norm({"email": "a@x.com", "first_name": "Jane", "job_title": title,
+                            "postcode": code, "city": "Berlin"})  # fmt: skip
+
+    assert contact is not None
+    assert (contact.job_title, contact.postcode, contact.city) == (None, None, "Berlin")
+    assert [(e.row_number, e.column) for e in errors] == [(7, "job_title"), (7, "postcode")]
+    limit = MAX_LENGTHS["job_title"]
+    assert errors[0].reason == f"longer than {limit} characters, the most it may hold"
+    assert errors[0].value == title[:100] + "…"
+
+
+def test_a_company_too_long_to_store_cannot_name_the_row() -> None:
+    contact, errors = norm({"email": "a@x.com", "company": "Acme " * 70})
+
+    assert contact is None
+    assert [(e.column, e.reason) for e in errors][1:] == [("*", NO_NAME)]
+    assert errors[0].column == "company"
+
+
+def test_values_up_to_their_limit_are_kept_whole() -> None:
+    names = ("first_name", "last_name", "job_title", "industry", "region")
+    values = {name: "x" * MAX_LENGTHS[name] for name in names}
+    contact, errors = norm({"email": "a@x.com", **values})
+
+    assert errors == [] and contact is not None
+    assert all(len(getattr(contact, name)) == len(v) for name, v in values.items())

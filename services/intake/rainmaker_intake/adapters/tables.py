@@ -18,6 +18,8 @@ from sqlalchemy import (
     Text,
 )
 
+from rainmaker_intake.domain.contact import MAX_LENGTHS
+
 metadata = MetaData()
 # PostgreSQL's source of contacts.contact_no (created by migration 0004).
 CONTACT_NO_SEQUENCE = "contact_no_seq"
@@ -75,20 +77,20 @@ contacts = Table(
     Column("lead_id", String(36), primary_key=True),
     # Not indexed: nothing looks a contact up by them (matching probes the blocking keys,
     # where `e:`/`p:` keys stand for them), and each index cost a random page per new contact.
-    Column("email", String(320)),
-    Column("phone", String(40)),
-    Column("first_name", String(200)),
-    Column("last_name", String(200)),
-    Column("company", String(300)),
-    Column("company_key", String(300)),
-    Column("job_title", String(300)),
-    Column("industry", String(200)),
-    Column("website_domain", String(255)),
-    Column("street", String(300)),
-    Column("city", String(200)),
-    Column("region", String(200)),
-    Column("postcode", String(40)),
-    Column("country", String(60)),
+    Column("email", String(MAX_LENGTHS["email"])),
+    Column("phone", String(MAX_LENGTHS["phone"])),
+    Column("first_name", String(MAX_LENGTHS["first_name"])),
+    Column("last_name", String(MAX_LENGTHS["last_name"])),
+    Column("company", String(MAX_LENGTHS["company"])),
+    Column("company_key", String(MAX_LENGTHS["company_key"])),
+    Column("job_title", String(MAX_LENGTHS["job_title"])),
+    Column("industry", String(MAX_LENGTHS["industry"])),
+    Column("website_domain", String(MAX_LENGTHS["website_domain"])),
+    Column("street", String(MAX_LENGTHS["street"])),
+    Column("city", String(MAX_LENGTHS["city"])),
+    Column("region", String(MAX_LENGTHS["region"])),
+    Column("postcode", String(MAX_LENGTHS["postcode"])),
+    Column("country", String(MAX_LENGTHS["country"])),
     Column("employees", Integer),
     Column("notes", Text),
     Column("attributes", JSON, nullable=False, default=dict),

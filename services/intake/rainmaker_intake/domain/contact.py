@@ -25,6 +25,14 @@ FIELDS = (
     "notes",
 )
 
+# The most characters a stored contact field holds (intake's contacts columns are declared
+# with these): a longer value is a row error for that field, never a failed insert.
+MAX_LENGTHS = {
+    "email": 320, "phone": 40, "first_name": 200, "last_name": 200, "company": 300,
+    "company_key": 300, "job_title": 300, "industry": 200, "website_domain": 255, "street": 300,
+    "city": 200, "region": 200, "postcode": 40, "country": 60,
+}  # fmt: skip
+
 
 @dataclass(frozen=True)
 class RawRow:

@@ -14,9 +14,11 @@ Fields with no slot in NormalisedContact go to attributes: "mobile" (E.164, when
 taken), "street2" (folded like street), "revenue" (as given).
 """
 
+from dataclasses import replace
+
 from rainmaker_intake.domain.address import place, postcode, street_line
 from rainmaker_intake.domain.company import company_key
-from rainmaker_intake.domain.contact import NormalisedContact, RawRow, RowError
+from rainmaker_intake.domain.contact import MAX_LENGTHS, NormalisedContact, RawRow, RowError
 from rainmaker_intake.domain.countries import country_code
 from rainmaker_intake.domain.emails import normalise_email
 from rainmaker_intake.domain.employees import employee_count
@@ -28,6 +30,9 @@ BLANKS = frozenset({"", "-", "--", "n/a", "na", "n.a.", "null", "none", "nil", "
 _BLANK_FORMS = frozenset(f(b) for b in BLANKS for f in (str.lower, str.upper, str.title))
 NO_REACH = "no way to reach: needs a valid email, a valid phone, or street with city or postcode"
 NO_NAME = "no name or company"
+# No stored field can overflow while every cell is this short (the shortest limit, and what
+# folding adds to a value): longer rows are checked field by field.
+_SAFE_LENGTH = min(MAX_LENGTHS.values()) // 2
 
 
 def _values(row: RawRow) -> dict[str, str]:
@@ -101,13 +106,6 @@ def normalise(
     if raw:
         extra["revenue"] = raw
 
-    reachable = email or phone or (street and (city or post))
-    if not reachable or not (first or last or company):
-        if not reachable:
-            errors.append(RowError(n, "*", "", NO_REACH))
-        if not (first or last or company):
-            errors.append(RowError(n, "*", "", NO_NAME))
-        return None, errors
     contact = NormalisedContact(
         row_number=n,
         email=email,
@@ -128,4 +126,36 @@ def normalise(
         notes=get("notes"),
         attributes=extra,
     )
+    if v and max(map(len, v.values())) > _SAFE_LENGTH:
+        contact = _within_limits(contact, errors)
+    missing = _missing(contact)
+    if missing:
+        errors += [RowError(n, "*", "", why) for why in missing]
+        return None, errors
     return contact, errors
+
+
+def _missing(c: NormalisedContact) -> list[str]:
+    """Why `c` cannot be a contact: no way to reach them, no name or company; [] if it can."""
+    reachable = c.email or c.phone or (c.street and (c.city or c.postcode))
+    named = c.first_name or c.last_name or c.company
+    return [why for why, ok in ((NO_REACH, reachable), (NO_NAME, named)) if not ok]
+
+
+def _within_limits(c: NormalisedContact, errors: list[RowError]) -> NormalisedContact:
+    """Fields longer than their column holds are dropped with a RowError each (a derived
+    matching key is cut instead)."""
+    dropped: dict[str, None] = {}
+    for name, limit in MAX_LENGTHS.items():
+        value = getattr(c, name)
+        if value is None or len(value) <= limit:
+            continue
+        if name == "company_key":
+            c = replace(c, company_key=value[:limit])
+            continue
+        why = f"longer than {limit:,} characters, the most it may hold"
+        errors.append(RowError(c.row_number, name, value[:100] + "…", why))
+        dropped[name] = None
+        if name == "company":
+            dropped["company_key"] = None
+    return replace(c, **dropped) if dropped else c
