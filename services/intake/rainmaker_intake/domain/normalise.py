@@ -15,6 +15,7 @@ taken), "street2" (folded like street), "revenue" (as given).
 """
 
 from dataclasses import replace
+from typing import Any
 
 from rainmaker_intake.domain.address import place, postcode, street_line
 from rainmaker_intake.domain.company import company_key
@@ -145,7 +146,7 @@ def _missing(c: NormalisedContact) -> list[str]:
 def _within_limits(c: NormalisedContact, errors: list[RowError]) -> NormalisedContact:
     """Fields longer than their column holds are dropped with a RowError each (a derived
     matching key is cut instead)."""
-    dropped: dict[str, None] = {}
+    dropped: dict[str, Any] = {}
     for name, limit in MAX_LENGTHS.items():
         value = getattr(c, name)
         if value is None or len(value) <= limit:
