@@ -3,7 +3,7 @@
 import pytest
 
 from rainmaker_intake.domain.contact import FIELDS
-from rainmaker_intake.domain.headers import SYNONYMS, map_headers, synonym_field
+from rainmaker_intake.domain.headers import SYNONYMS, header_key, map_headers, synonym_field
 
 
 def test_every_field_has_synonyms_and_no_synonym_feeds_two_fields() -> None:
@@ -12,6 +12,14 @@ def test_every_field_has_synonyms_and_no_synonym_feeds_two_fields() -> None:
     for field, synonyms in SYNONYMS.items():
         for synonym in synonyms:
             assert owners.setdefault(synonym.casefold(), field) == field
+
+
+def test_no_two_fields_share_a_folded_header() -> None:
+    """Headers are looked up folded ("State/Region" -> "stateregion"): no key may feed two."""
+    owners: dict[str, str] = {}
+    for field, synonyms in SYNONYMS.items():
+        for synonym in synonyms:
+            assert owners.setdefault(header_key(synonym), field) == field, synonym
 
 
 @pytest.mark.parametrize(
@@ -37,6 +45,15 @@ def test_every_field_has_synonyms_and_no_synonym_feeds_two_fields() -> None:
         ("Comments", "notes"), ("Notes", "notes"), ("Bemerkungen", "notes"),
         ("Website", "website"), ("URL", "website"), ("Domain", "website"),
         ("Industry", "industry"), ("Branche", "industry"),
+        # HubSpot and Salesforce export headers, slashes and all.
+        ("State/Region", "region"), ("Country/Region", "country"),
+        ("Mobile Phone Number", "mobile"), ("Mailing State/Province", "region"),
+        ("Mailing Zip/Postal Code", "postcode"), ("Mailing Street", "street"),
+        ("Mailing City", "city"), ("Mailing Country", "country"),
+        ("Billing State/Province", "region"), ("Billing Zip/Postal Code", "postcode"),
+        ("Organisation Name", "company"), ("Organization Name", "company"),
+        ("Website URL", "website"), ("Street Address 2", "street2"),
+        ("Province/State", "region"), ("Postal/Zip Code", "postcode"),
     ],
 )  # fmt: skip
 def test_synonyms(header: str, field: str) -> None:

@@ -2,7 +2,9 @@
 
 Headers match ignoring case, accents, spacing and punctuation ("E-mail Address", "e_mail
 address" and "EMAIL ADDRESS" are one key). English plus common German, French and Spanish
-spellings. An explicit mapping {header: field} wins over synonyms; a field is fed by one column.
+spellings, and CRM export headers (HubSpot "State/Region", Salesforce "Mailing Zip/Postal Code";
+the slash folds away: "stateregion"). An explicit mapping {header: field} wins over synonyms; a
+field is fed by one column.
 """
 
 import re
@@ -21,7 +23,7 @@ phone: phone, telephone, phone number, tel, tel no, telephone number, work phone
     número de teléfono
 mobile: mobile, mobile phone, mobile number, cell, cell phone, cellular, mobil, handy,
     handynummer, mobilnummer, mobiltelefon, portable, téléphone portable, móvil, celular,
-    teléfono móvil
+    teléfono móvil, mobile phone number
 first_name: first name, first, given name, forename, christian name, fname, vorname, prénom,
     nombre, nombre de pila
 last_name: last name, last, surname, family name, lname, nachname, familienname,
@@ -30,26 +32,30 @@ full_name: full name, name, contact, contact name, contact person, person, displ
     ansprechpartner, kontakt, kontaktperson, nom complet, nombre completo
 company: company, company name, organisation, organization, org, account, account name,
     employer, business, business name, firma, firmenname, unternehmen, société, entreprise,
-    raison sociale, empresa, compañía, nombre de la empresa
+    raison sociale, empresa, compañía, nombre de la empresa, organisation name,
+    organization name
 job_title: job title, title, position, role, job, job role, designation, function,
     berufsbezeichnung, funktion, stellung, poste, fonction, titre, cargo, puesto
 industry: industry, sector, vertical, branche, industrie, secteur, secteur d'activité,
     industria, sic description
 website: website, web site, url, domain, web, homepage, home page, site, www,
     company website, company domain, webseite, internetseite, site web, site internet,
-    sitio web, página web
+    sitio web, página web, website url
 street: street, street address, address, address line 1, address 1, addr1, street 1,
     street line 1, mailing street, billing street, strasse, straße, straße und hausnummer,
     adresse, anschrift, rue, adresse ligne 1, dirección, calle
 street2: address line 2, address 2, addr2, street 2, street line 2, adresszusatz,
-    complément d'adresse, adresse ligne 2, dirección 2
+    complément d'adresse, adresse ligne 2, dirección 2, street address 2
 city: city, town, locality, mailing city, billing city, ort, stadt, wohnort, ville, ciudad,
     localidad
 region: state, province, region, county, state/province, mailing state, billing state,
-    bundesland, département, région, estado, provincia
+    bundesland, département, région, estado, provincia, state/region, province/state,
+    mailing state/province, billing state/province
 postcode: postcode, post code, postal code, zip, zip code, zip/postal code, mailing zip,
-    billing zip, postleitzahl, plz, code postal, cp, código postal
-country: country, nation, country code, mailing country, billing country, land, pays, país
+    billing zip, postleitzahl, plz, code postal, cp, código postal, postal/zip code,
+    mailing zip/postal code, billing zip/postal code
+country: country, nation, country code, mailing country, billing country, land, pays, país,
+    country/region
 employees: employees, no. of employees, number of employees, # employees, employee count,
     headcount, staff, company size, size, mitarbeiter, anzahl mitarbeiter, mitarbeiterzahl,
     beschäftigte, effectif, effectifs, nombre d'employés, empleados, número de empleados
