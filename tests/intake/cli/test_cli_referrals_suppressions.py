@@ -2,6 +2,7 @@
 
 import json
 
+from rainmaker_intake.entrypoints.cli_client import IntakeClient
 from tests.support import unique_id
 
 
@@ -113,3 +114,37 @@ def test_suppressions_need_a_target(cli):
     result = cli("suppressions", "add", "--reason", "x")
     assert result.exit_code == 2
     assert "give at least one --email or --domain" in result.stderr
+
+
+def test_a_referrer_id_is_enough(cli, intake_url, keys):
+    email = f"{unique_id('ref')}@adventure-works.com"
+    result = cli("referrals", "add", "--referrer-type", "customer", "--referrer-id", "cust-42",
+                 "--email", email, "--first-name", "Alan", "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    [answer] = json.loads(result.stdout)
+    lead = IntakeClient(intake_url, keys["marketing"]).json("GET", f"/leads/{answer['lead_id']}")
+    [touch] = lead["touches"]
+    assert (touch["source_id"], touch["source_name"]) == ("customer/cust-42", "customer: cust-42")
+
+
+def test_the_list_row_fields_are_options(cli, intake_url, keys):
+    email = f"{unique_id('ref')}@adventure-works.com"
+    result = cli(*referral("--email", email, "--first-name", "Alan", "--phone", "020 7946 0111",
+                           "--mobile", "07911 123456", "--region", "Kent", "--street2", "Floor 2",
+                           "--employees", "11-50", "--revenue", "EUR 3m", "--default-region",
+                           "GB", "--json"))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    [answer] = json.loads(result.stdout)
+    assert answer["status"] == "new"
+    lead = IntakeClient(intake_url, keys["marketing"]).json("GET", f"/leads/{answer['lead_id']}")
+    assert (lead["region"], lead["employees"]) == ("Kent", 11)
+    assert lead["attributes"] == {"mobile": "+447911123456", "street2": "fl 2",
+                                  "revenue": "EUR 3m"}  # fmt: skip
+
+
+def test_a_referrer_needs_a_type_and_a_name_or_an_id(cli):
+    person = ("--email", "a@b.com")
+    no_name = cli("referrals", "add", "--referrer-type", "employee", *person)
+    assert no_name.exit_code == 2 and "--referrer-name or --referrer-id" in no_name.stderr
+    no_type = cli("referrals", "add", "--referrer-id", "emp-7", *person)
+    assert no_type.exit_code == 2 and "--referrer-type" in no_type.stderr

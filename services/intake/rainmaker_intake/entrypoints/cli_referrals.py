@@ -10,8 +10,10 @@ import click
 from rainmaker_intake.entrypoints.cli_client import ApiError, IntakeClient, api_options, dump
 
 REFERRER_TYPES = ("employee", "analyst", "manager", "customer", "partner", "event")
-LEAD_FIELDS = ("first_name", "last_name", "full_name", "email", "phone", "company", "job_title",
-               "industry", "website", "street", "city", "postcode", "country", "notes")  # fmt: skip
+# The fields of a list row (POST /referrals takes the same), one option each: --job-title...
+LEAD_FIELDS = ("first_name", "last_name", "full_name", "email", "phone", "mobile", "company",
+               "job_title", "industry", "website", "street", "street2", "city", "region",
+               "postcode", "country", "employees", "revenue", "notes")  # fmt: skip
 BATCH = 1000  # POST /referrals takes at most this many leads
 
 
@@ -28,7 +30,7 @@ def _lead_options(command: Any) -> Any:
 
 @referrals.command("add")
 @click.option("--referrer-type", type=click.Choice(REFERRER_TYPES), help="Who referred them.")
-@click.option("--referrer-name", help="The referrer's name.")
+@click.option("--referrer-name", help="The referrer's name (this or --referrer-id, or both).")
 @click.option("--referrer-id", help="The referrer's id (an employee number, a customer id...).")
 @_lead_options
 @click.option("--interest", "interests", multiple=True, help="A tag such as product/crm; repeat.")
@@ -65,8 +67,10 @@ def add_referrals(
             if referrer and not item.get("referrer"):
                 item["referrer"] = dict(referrer)
     else:
-        if not (referrer_type and referrer_name):
-            raise click.UsageError("--referrer-type and --referrer-name are required")
+        if not (referrer_type and (referrer_name or referrer_id)):
+            raise click.UsageError(
+                "--referrer-type and --referrer-name or --referrer-id (or both) are required"
+            )
         if not given:
             raise click.UsageError("give the person: --email, --phone, --first-name ...")
         leads = [{**given, "interests": list(interests), "referrer": referrer}]

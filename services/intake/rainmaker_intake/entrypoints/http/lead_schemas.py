@@ -1,9 +1,12 @@
 """Bodies of the lead, referral and suppression endpoints."""
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from rainmaker_contracts.common import tag_field
 from rainmaker_intake.entrypoints.http.schemas import REGION
+from rainmaker_intake.service_layer import referrals
 
 REFERRER_TYPES = ("employee", "analyst", "manager", "customer", "partner", "event")
 
@@ -65,25 +68,60 @@ class UnmergedSchema(Schema):
 
 
 class ReferrerSchema(Schema):
+    """Who referred them: a type and a name or an id (or both); together they name the source."""
+
     type = fields.String(required=True, validate=validate.OneOf(REFERRER_TYPES))
-    id = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    id = fields.String(
+        load_default=None, validate=validate.Length(min=1, max=referrals.REFERRER_ID_MAX)
+    )
+    name = fields.String(
+        load_default=None, validate=validate.Length(min=1, max=referrals.REFERRER_NAME_MAX)
+    )
+
+    @validates_schema
+    def _names_a_source(self, data: dict[str, Any], **_: Any) -> None:
+        if not (data.get("id") or data.get("name")):
+            raise ValidationError("A referrer needs a name or an id.", "name")
+        field = referrals.source_too_long(data)
+        if field:
+            raise ValidationError(
+                f"Too long: the referrer's source id must fit {referrals.SOURCE_ID_MAX} "
+                f"characters and its label {referrals.SOURCE_NAME_MAX}.",
+                field,
+            )
+
+
+class _Text(fields.String):
+    """Text, or a JSON number taken as its text (employees: 250, revenue: 1000000)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class ReferralSchema(Schema):
+    """One referred person: the fields a list row has (same names and meaning), the referrer's
+    notes and the stated interests (tags)."""
+
     first_name = fields.String(load_default=None)
     last_name = fields.String(load_default=None)
     full_name = fields.String(load_default=None)
     email = fields.String(load_default=None)
     phone = fields.String(load_default=None)
+    mobile = fields.String(load_default=None)
     company = fields.String(load_default=None)
     job_title = fields.String(load_default=None)
     industry = fields.String(load_default=None)
     website = fields.String(load_default=None)
     street = fields.String(load_default=None)
+    street2 = fields.String(load_default=None)
     city = fields.String(load_default=None)
+    region = fields.String(load_default=None)
     postcode = fields.String(load_default=None)
     country = fields.String(load_default=None)
+    employees = _Text(load_default=None, metadata={"description": "a number or a range: 11-50"})
+    revenue = _Text(load_default=None, metadata={"description": "kept as given"})
     notes = fields.String(load_default=None, validate=validate.Length(max=20_000))
     interests = fields.List(tag_field(), load_default=list)
     referrer = fields.Nested(ReferrerSchema, required=True)

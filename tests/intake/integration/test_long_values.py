@@ -1,0 +1,37 @@
+"""A value longer than its column holds is a row error for that field, on SQLite and on
+PostgreSQL alike (PostgreSQL refuses an over-long VARCHAR, which used to fail the chunk's
+transaction and so the whole list); the row and the rest of the list go on."""
+
+from rainmaker_intake.domain.contact import MAX_LENGTHS
+from tests.intake.integration.conftest import Intake
+from tests.intake.integration.people import HEADERS, person, to_csv
+
+
+def test_over_long_cells_are_field_errors_and_the_list_imports(intake: Intake) -> None:
+    rows = [person(i) for i in range(6)]
+    rows[1]["Job Title"] = "Chief " * 60  # 360 characters
+    rows[2]["City"] = "C" * (MAX_LENGTHS["city"] + 1)
+    rows[3]["Company"] = "Acme " * 70  # with an email and a name: the row lives on
+    status = intake.import_list(to_csv(rows, HEADERS), "Long cells", vendor="ListCo")
+
+    assert (status["accepted"], status["rejected"]) == (6, 0)
+    errors = intake.client.get(f"/imports/{status['import_id']}/errors", headers=intake.headers)
+    lines = errors.get_data(as_text=True).splitlines()[1:]
+    assert [line.split(",")[:2] for line in lines] == [["3", "job_title"], ["4", "city"],
+                                                      ["5", "company"]]  # fmt: skip
+    lead = intake.lead(intake.lead_id_of(person(1)["Email"]))
+    assert lead["job_title"] is None and lead["company"] == person(1)["Company"]
+    assert intake.lead(intake.lead_id_of(person(3)["Email"]))["company"] is None
+
+
+def test_an_over_long_referral_value_is_a_field_error_not_a_server_error(intake: Intake) -> None:
+    referral = {"first_name": "Ida", "last_name": "Rhodes", "email": "ida@rhodes.example",
+                "company": "Rhodes " * 50,
+                "referrer": {"type": "employee", "name": "Sam"}}  # fmt: skip
+    r = intake.client.post("/referrals", json=referral, headers=intake.headers)
+
+    assert r.status_code == 201, r.get_data(as_text=True)
+    [result] = r.json["results"]
+    assert result["status"] == "new"
+    assert [e["column"] for e in result["errors"]] == ["company"]
+    assert intake.lead(result["lead_id"])["company"] is None
