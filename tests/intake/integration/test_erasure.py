@@ -16,7 +16,7 @@ from rainmaker_intake.adapters import suppression_store
 from rainmaker_intake.adapters.contact_store import unpack_hashes
 from rainmaker_intake.adapters.tables import contact_keys, contacts
 from tests.intake.integration.conftest import Intake, table_rows_containing
-from tests.intake.integration.people import person, to_csv
+from tests.intake.integration.people import HEADERS, person, to_csv
 
 ERASED = 3
 
@@ -72,8 +72,10 @@ def test_erased_person_leaves_no_trace_and_cannot_come_back(
     email, phone = who["Email"], "+442079460003"
     rows = [person(i) for i in range(10)]
     rows.append(person(ERASED, Email=email.upper(), City=""))  # seen twice in the file
-    first = intake.import_list(to_csv(rows), "Conference leads", vendor="ListCo")
-    assert (first["accepted"], first["duplicates_in_file"]) == (10, 1)
+    too_wide = to_csv([person(ERASED, Email=email.upper())]).decode().splitlines()[1] + ",x,y"
+    data = to_csv(rows) + too_wide.encode() + b"\n"  # an error row quoting the address
+    first = intake.import_list(data, "Conference leads", vendor="ListCo")
+    assert (first["accepted"], first["duplicates_in_file"], first["rejected"]) == (10, 1, 1)
     r = intake.client.post(
         "/referrals",
         json={"first_name": who["First Name"], "last_name": who["Last Name"], "email": email,
@@ -134,3 +136,30 @@ def test_erased_person_leaves_no_trace_and_cannot_come_back(
     for event in intake.events(after_id=mark):
         body = json.dumps(event).lower()
         assert email not in body and phone not in body, event["type"]
+
+
+JANE = {"First Name": "Jane", "Last Name": "Doe", "Email": "jane.doe@acme-widgets.com",
+        "Company": "Acme Widgets", "Job Title": "CTO", "Phone": "+49 30 1234567",
+        "City": "Berlin"}  # fmt: skip
+POSTAL = {"First Name": "Otto", "Last Name": "Post", "Street": "Hauptstr. 5", "Postcode": "10115",
+          "City": "Berlin"}  # fmt: skip
+COLUMNS = (*HEADERS, "Street", "Postcode")
+
+
+def test_erasure_keeps_out_every_address_they_used_and_no_colleague(intake: Intake) -> None:
+    """An erased person stays out by an address a merged row of theirs used, and by post when
+    that is all we had; a colleague who shares their switchboard number still gets in."""
+    variant = {**JANE, "Email": "j.doe@acme-widgets.com"}  # the same person, another mailbox
+    first = intake.import_list(to_csv([JANE, variant, POSTAL], COLUMNS), "Expo", vendor="ListCo")
+    assert (first["accepted"], first["duplicates_in_file"]) == (2, 1)
+    with intake.db.reader() as session:
+        leads = session.execute(select(contacts.c.lead_id, contacts.c.last_name)).all()
+    for lead_id, _ in leads:
+        assert intake.client.delete(f"/leads/{lead_id}", headers=intake.headers).status_code == 204
+
+    bob = {**JANE, "First Name": "Bob", "Last Name": "Stone", "Email": "bob@acme-widgets.com"}
+    again = [variant, POSTAL, {**POSTAL, "Postcode": "", "City": "berlin"}, bob]
+    second = intake.import_list(to_csv(again, COLUMNS), "Fair", vendor="ShowCo")
+    assert (second["suppressed"], second["accepted"]) == (3, 1)
+    assert intake.emails() == [bob["Email"]]
+    assert table_rows_containing(intake.db, "j.doe@acme-widgets.com") == {}

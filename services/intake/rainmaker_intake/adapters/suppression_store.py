@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 from rainmaker_db.bulk import rows_where_in
 from rainmaker_intake.adapters.tables import erasures, suppressions
 from rainmaker_intake.domain.contact import NormalisedContact
+from rainmaker_intake.domain.dedup import Keyed
+from rainmaker_intake.domain.similarity import Profile, profile
 from rainmaker_intake.domain.web import registrable_domain
 
 # Suppressions of a kind, or erasures, up to this many are read whole for a batch of at least
@@ -17,13 +19,39 @@ SMALL_TABLE = 5_000
 WHOLE_FOR_ROWS = 1_000
 
 
-def erasure_hashes(contact: NormalisedContact) -> list[str]:
-    """What an erased person leaves behind: hashes of their email and phone only."""
-    out = []
-    if contact.email:
-        out.append(hashlib.sha256(f"email:{contact.email}".encode()).hexdigest())
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def email_hash(email: str) -> str:
+    return _sha(f"email:{email}")
+
+
+def erasure_hashes(contact: NormalisedContact, p: Profile | None = None) -> list[str]:
+    """What an erased person leaves behind, and what every later row is checked against:
+    hashes of their email; of their phone with their folded last name (or company); of their
+    street address with it (someone known only by post). The phone goes with a name because
+    a switchboard number is shared: alone, it kept every colleague out."""
+    p = p or profile(contact)
+    name = p.last or p.company
+    out = [email_hash(contact.email)] if contact.email else []
+    if contact.phone and name:
+        out.append(_sha(f"phone:{contact.phone}:{name}"))
+    if p.street and name:  # by postcode and by city: a later row may give either
+        out += [
+            _sha(f"address:{place}:{p.house}:{p.street}:{name}")
+            for place in {p.postcode, p.city}
+            if place
+        ]
+    return out
+
+
+def _checked_hashes(contact: NormalisedContact, p: Profile | None) -> list[str]:
+    """`erasure_hashes`, and the phone alone: erasures made before phones went with a name
+    left that hash, and the person it stands for must stay out."""
+    out = erasure_hashes(contact, p)
     if contact.phone:
-        out.append(hashlib.sha256(f"phone:{contact.phone}".encode()).hexdigest())
+        out.append(_sha(f"phone:{contact.phone}"))
     return out
 
 
@@ -35,8 +63,11 @@ def _domain(email: str | None) -> str | None:
     return registrable_domain(host) or host
 
 
-def blocked(session: Session, batch: Sequence[NormalisedContact]) -> list[str | None]:
-    """Per contact: why it may not enter ('suppressed email', ...) or None."""
+def blocked(
+    session: Session, batch: Sequence[NormalisedContact], keyed: Sequence[Keyed] | None = None
+) -> list[str | None]:
+    """Per contact: why it may not enter ('suppressed email', ...) or None. `keyed`: the
+    contacts already folded for matching, whose profiles the erasure check reuses."""
     emails = {c.email for c in batch if c.email}
     rows = len(batch)
     sup_emails = _members(session, emails, _whole(session, rows, "email"), "email")
@@ -49,7 +80,8 @@ def blocked(session: Session, batch: Sequence[NormalisedContact]) -> list[str | 
         own_hashes: list[list[str]] = [[] for _ in batch]
         erased: set[str] = set()
     else:
-        own_hashes = [erasure_hashes(c) for c in batch]
+        profiles = [k.profile for k in keyed] if keyed else [None] * len(batch)
+        own_hashes = [_checked_hashes(c, p) for c, p in zip(batch, profiles, strict=True)]
         erased = _members(session, set().union(*own_hashes), all_erased)
     reasons: list[str | None] = []
     for c, mine, hashed in zip(batch, own_domains, own_hashes, strict=True):

@@ -5,13 +5,13 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from rainmaker_bus import add_event
 from rainmaker_bus.tables import outbox
 from rainmaker_intake.adapters import contact_store as store
-from rainmaker_intake.adapters.suppression_store import erasure_hashes
+from rainmaker_intake.adapters.suppression_store import email_hash, erasure_hashes
 from rainmaker_intake.adapters.tables import (
     contacts,
     customers,
@@ -20,6 +20,7 @@ from rainmaker_intake.adapters.tables import (
     import_errors,
     touches,
 )
+from rainmaker_intake.domain.emails import normalise_email
 from rainmaker_intake.domain.model import NotFound
 
 PRODUCER = "intake"
@@ -31,20 +32,41 @@ def erase(session: Session, lead_id: str, correlation_id: str | None = None) -> 
         raise NotFound(f"lead {lead_id} not found")
     contact = store.to_contact(row)
     now = datetime.now(UTC)
-    for digest in erasure_hashes(contact):
+    touched = session.execute(
+        select(touches.c.import_id, touches.c.row_number, touches.c.original).where(
+            touches.c.lead_id == lead_id
+        )
+    ).all()
+    # Every address the person was known by: rows merged into them may have used another.
+    emails = sorted({e for e in (contact.email, *map(_email_of, touched)) if e})
+    digests = {*erasure_hashes(contact), *map(email_hash, emails)}
+    for digest in sorted(digests):
         if (
             session.execute(select(erasures.c.hash).where(erasures.c.hash == digest)).first()
             is None
         ):
             session.execute(insert(erasures).values(hash=digest, erased_at=now))
-    identifiers = [v for v in (contact.email, contact.phone) if v]
-    # Rows that point at this lead, and error rows that quote its email or phone.
+    identifiers = [*emails, *([contact.phone] if contact.phone else [])]
+    # Rows that point at this lead; error rows of the file rows that brought them in, and any
+    # other error row quoting an address or the phone (a too-wide row, in any case).
     store.delete_keys(session, row.contact_no, row.key_hashes, contact)
+    for import_id, row_number in {(t.import_id, t.row_number) for t in touched}:
+        if import_id and row_number:
+            session.execute(
+                delete(import_errors).where(
+                    import_errors.c.import_id == import_id,
+                    import_errors.c.row_number == row_number,
+                )
+            )
     session.execute(delete(touches).where(touches.c.lead_id == lead_id))
     session.execute(delete(decisions).where(decisions.c.lead_id == lead_id))
     session.execute(delete(customers).where(customers.c.lead_id == lead_id))
     if identifiers:
-        session.execute(delete(import_errors).where(import_errors.c.value.in_(identifiers)))
+        quoting = [
+            func.lower(import_errors.c.value).contains(v.lower(), autoescape=True)
+            for v in identifiers
+        ]
+        session.execute(delete(import_errors).where(or_(*quoting)))
         _scrub_outbox(session, lead_id, identifiers)
     session.execute(
         update(contacts).where(contacts.c.merged_into == lead_id).values(merged_into=None)
@@ -57,6 +79,15 @@ def erase(session: Session, lead_id: str, correlation_id: str | None = None) -> 
         producer=PRODUCER,
         correlation_id=correlation_id,
     )
+
+
+def _email_of(touch: Any) -> str | None:
+    """The valid address a touch's row gave, normalised as an import would."""
+    raw = (touch.original or {}).get("email") if isinstance(touch.original, dict) else None
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    email, why = normalise_email(raw.strip())
+    return None if why else email
 
 
 def _scrub_outbox(session: Session, lead_id: str, identifiers: list[str]) -> None:

@@ -87,9 +87,9 @@ def ingest(
     correlation_id: str | None = None,
 ) -> Outcome:
     out = Outcome()
-    reasons = blocked(session, [s.contact for s in sightings])
     # Folded once (by the helper process of a large import), asked of both indexes.
     keyed = [s.keyed or Keyed.of(s.contact) for s in sightings]
+    reasons = blocked(session, [s.contact for s in sightings], keyed)
     wanted = (h for ky, r in zip(keyed, reasons, strict=True) if not r for h in ky.hashes)
     existing = store.DbCandidates(session).fetch(wanted)
     db_index = DedupIndex()
