@@ -2,6 +2,7 @@
 
 from rainmaker_intake.entrypoints.cli_client import problem_lines
 from rainmaker_intake.entrypoints.cli_render import (
+    money,
     per_contact,
     progress_line,
     quality_report,
@@ -50,6 +51,16 @@ def test_the_quality_report_names_the_sources_and_the_cost_per_new_contact():
 def test_cost_per_new_contact_keeps_the_cents_of_a_cheap_list():
     assert per_contact(120000, 87000, "EUR") == "0.0138 EUR"
     assert per_contact(120000, 0, "EUR") == "- (no new contacts)"
+
+
+def test_money_is_shown_in_the_currencys_own_minor_unit():
+    assert money(120000, "JPY") == "120,000 JPY"  # yen have no minor unit
+    assert money(1234, "KWD") == "1.234 KWD"  # fils: thousandths
+    assert money(120000, "EUR") == "1,200.00 EUR"
+    assert per_contact(120000, 300, "JPY") == "400 JPY"
+    assert per_contact(120000, 87000, "JPY") == "1 JPY"
+    assert per_contact(1000, 3000, "JPY") == "0.33 JPY"
+    assert per_contact(1234, 2, "KWD") == "0.61700 KWD"
 
 
 def test_problem_details_become_one_line_per_field():

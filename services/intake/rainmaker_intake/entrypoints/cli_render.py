@@ -4,6 +4,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from rainmaker_contracts.money import format_money, from_minor, minor_digits
+
 OUTCOMES = (
     ("accepted", "new"),
     ("duplicates_in_file", "dup in file"),
@@ -35,17 +37,17 @@ def progress_line(job: Mapping[str, Any], rate: float | None = None, width: int 
 
 
 def money(minor: int | None, currency: str) -> str:
-    if minor is None:
-        return "-"
-    return f"{minor / 100:,.2f} {currency}"
+    return "-" if minor is None else format_money(minor, currency)
 
 
 def per_contact(cost_minor: int, new: int, currency: str) -> str:
-    """Cost per new contact, with enough decimals to be more than 0.00 for a cheap list."""
+    """Cost per new contact, with two more decimals when under one unit of the currency (so
+    a cheap list does not show 0.00)."""
     if not new:
         return "- (no new contacts)"
-    value = cost_minor / 100 / new
-    return f"{value:,.{2 if value >= 1 or value == 0 else 4}f} {currency}"
+    exact = from_minor(cost_minor, currency) / new
+    places = minor_digits(currency) + (2 if 0 < exact < 1 else 0)
+    return f"{exact:,.{places}f} {currency}"
 
 
 def quality_report(job: Mapping[str, Any], source_names: Mapping[str, str] | None = None) -> str:

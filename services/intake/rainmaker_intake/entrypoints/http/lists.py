@@ -1,11 +1,11 @@
 """Views for purchased lists and their imports: they translate, the service layer decides."""
 
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
 from flask import Response
 
+from rainmaker_contracts.money import to_minor
 from rainmaker_intake.adapters.reader import open_list
 from rainmaker_intake.entrypoints.http import schemas as s
 from rainmaker_intake.entrypoints.http.context import db, settings
@@ -32,7 +32,7 @@ def upload_list(form: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
         name=form["name"],
         vendor=form["vendor"],
         currency=form["currency"],
-        cost_minor=int(Decimal(form["cost"]) * 100),
+        cost_minor=to_minor(form["cost"], form["currency"]),
         purchased_on=form["purchased_on"],
         licence_expires_on=form["licence_expires_on"],
         tags=s.parse_tags(form["tags"]),

@@ -2,11 +2,13 @@
 
 import json
 import re
+from decimal import Decimal
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from rainmaker_contracts.common import TAG_PATTERN
+from rainmaker_contracts.money import to_minor
 from rainmaker_intake.domain.contact import FIELDS
 
 REGION = validate.Regexp(r"^[A-Z]{2}$", error="an ISO 3166-1 alpha-2 code such as DE or GB")
@@ -17,7 +19,9 @@ class ListUploadSchema(Schema):
 
     name = fields.String(required=True, validate=validate.Length(min=1, max=300))
     vendor = fields.String(load_default=None, validate=validate.Length(max=300))
-    cost = fields.Decimal(load_default=0, places=2, validate=validate.Range(min=0), as_string=True)
+    # Kept as written: the currency says how many decimals it may have (checked below), so
+    # none are rounded away first.
+    cost = fields.Decimal(load_default=Decimal(0), validate=validate.Range(min=0), as_string=True)
     currency = fields.String(load_default="EUR", validate=validate.Regexp(r"^[A-Z]{3}$"))
     purchased_on = fields.Date(load_default=None)
     licence_expires_on = fields.Date(load_default=None)
@@ -33,6 +37,13 @@ class ListUploadSchema(Schema):
     @validates("tags")
     def _tags(self, value: str, **_: Any) -> None:
         parse_tags(value)
+
+    @validates_schema(skip_on_field_errors=True)
+    def _cost_fits_currency(self, data: dict[str, Any], **_: Any) -> None:
+        try:
+            to_minor(data["cost"], data["currency"])
+        except ValueError as exc:
+            raise ValidationError(str(exc), field_name="cost") from None
 
     @validates("mapping")
     def _mapping(self, value: str | None, **_: Any) -> None:
