@@ -97,9 +97,20 @@ def _from_http_exception(exc: HTTPException) -> Response | HTTPException:
     headers.update(data.get("headers") or {})
     errors = data.get("errors") or data.get("messages")
     default_detail = "Invalid input: see `errors`." if errors else exc.description
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if exc.code == 413 and limit:  # werkzeug's text does not say what the limit is
+        default_detail = f"The upload is larger than this service takes: {_size(limit)}."
     return problem_response(
         exc.code, data.get("message") or default_detail, errors=errors, headers=headers
     )
+
+
+def _size(n: int) -> str:
+    """'32 MiB (33,554,432 bytes)', '4,096 bytes'."""
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= scale and n % scale == 0:
+            return f"{n // scale} {unit} ({n:,} bytes)"
+    return f"{n:,} bytes"
 
 
 def _from_validation_error(exc: ValidationError) -> Response:
