@@ -22,12 +22,15 @@ from rainmaker_bus.failures import Delivery, dead_letter, error_text, retry_or_d
 from rainmaker_bus.settings import BusSettings
 from rainmaker_bus.tables import inbox
 from rainmaker_contracts import ContractError, Envelope, parse_envelope
-from rainmaker_contracts.topology import ConsumerQueue
+from rainmaker_contracts.topology import DEAD_LETTER_EXCHANGE, ConsumerQueue
 from rainmaker_db import Database
 
 log = logging.getLogger(__name__)
 
 JobHandler = Callable[[Database, Envelope, dict[str, Any]], None]
+# Told that a job's last attempt failed and its message went to the dead-letter queue (with
+# the error): a job that shows its state (an import's status) can say it stopped.
+GaveUpHandler = Callable[[Database, Envelope, dict[str, Any], str], None]
 
 
 class JobConsumer(Consumer):
@@ -37,10 +40,12 @@ class JobConsumer(Consumer):
         settings: BusSettings,
         queue_spec: ConsumerQueue,
         jobs: dict[str, JobHandler],
+        gave_up: dict[str, GaveUpHandler] | None = None,
     ) -> None:
         # One job per worker at a time: others wait in the queue for the next free worker.
         super().__init__(db, replace(settings, prefetch=1, batch_size=1), queue_spec, {})
         self.jobs = jobs
+        self.gave_up = gave_up or {}
 
     def _settle(self, batch: list[Delivery], guarded: bool = False) -> None:
         for d in batch:
@@ -64,8 +69,11 @@ class JobConsumer(Consumer):
                 log.exception("%s: job %s hit a database error", self.queue.name, envelope.id)
             else:
                 log.exception("%s: job %s failed", self.queue.name, envelope.id)
-            return self._closing(d, guarded, retry_or_dead(
-                self.settings, self.queue.name, d, error_text(exc)))  # fmt: skip
+            error = error_text(exc)
+            out = retry_or_dead(self.settings, self.queue.name, d, error)
+            if out.exchange == DEAD_LETTER_EXCHANGE:
+                self._tell_gave_up(envelope, data, error)
+            return self._closing(d, guarded, out)
         with self.db.transaction() as session:
             session.execute(insert(inbox), {"queue": self.queue.name, "message_id": envelope.id,
                                             "processed_at": datetime.now(UTC)})  # fmt: skip
@@ -73,6 +81,15 @@ class JobConsumer(Consumer):
                 guard.clear(session, self.queue.name, [d.props.message_id])
         self.processed += 1
         return _Outcome(acks=[d])
+
+    def _tell_gave_up(self, envelope: Envelope, data: dict[str, Any], error: str) -> None:
+        hook = self.gave_up.get(envelope.type)
+        if hook is None:
+            return
+        try:
+            hook(self.db, envelope, data, error)
+        except Exception:  # the dead letter still goes out: it is what a replay resumes from
+            log.exception("%s: telling job %s it was given up failed", self.queue.name, envelope.id)
 
     def _closing(self, d: Delivery, guarded: bool, out: Any) -> _Outcome:
         if guarded and d.props.message_id:

@@ -9,7 +9,7 @@ from rainmaker_bus.jobs import JobConsumer
 from rainmaker_contracts.topology import QUEUES_BY_NAME
 from rainmaker_db import Database
 from rainmaker_intake.config import Settings
-from rainmaker_intake.service_layer.handlers import EVENT_HANDLERS, JOB_HANDLERS
+from rainmaker_intake.service_layer.handlers import EVENT_HANDLERS, JOB_HANDLERS, JOBS_GIVEN_UP
 
 SERVICE = "intake"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -25,7 +25,8 @@ def build_consumer(queue: str) -> Consumer:
     # on a thread beside it rather than inside its commits (rainmaker_db.checkpoints).
     db = Database(settings.database_url, background_checkpoints=queue in JOB_HANDLERS)
     if queue in JOB_HANDLERS:
-        return JobConsumer(db, settings.bus, QUEUES_BY_NAME[queue], JOB_HANDLERS[queue])
+        spec = QUEUES_BY_NAME[queue]
+        return JobConsumer(db, settings.bus, spec, JOB_HANDLERS[queue], JOBS_GIVEN_UP[queue])
     return Consumer(db, settings.bus, QUEUES_BY_NAME[queue], EVENT_HANDLERS[queue])
 
 

@@ -7,12 +7,12 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from rainmaker_bus import Handler
-from rainmaker_bus.jobs import JobHandler
+from rainmaker_bus.jobs import GaveUpHandler, JobHandler
 from rainmaker_contracts import Envelope
 from rainmaker_db import Database
 from rainmaker_intake.adapters.tables import contacts, customers
 from rainmaker_intake.config import Settings
-from rainmaker_intake.service_layer.importer import note_failure, run_import
+from rainmaker_intake.service_layer.importer import give_up, note_failure, run_import
 
 
 def import_requested(db: Database, _env: Envelope, data: dict[str, Any]) -> None:
@@ -32,6 +32,11 @@ def import_requested(db: Database, _env: Envelope, data: dict[str, Any]) -> None
         raise
 
 
+def import_gave_up(db: Database, _env: Envelope, data: dict[str, Any], error: str) -> None:
+    """The bus dead-lettered an import's job after its last attempt: show it as failed."""
+    give_up(db, data["import_id"], error)
+
+
 def deal_closed(session: Session, _env: Envelope, data: dict[str, Any]) -> None:
     """A won deal makes its lead an existing customer (list-quality reports count them)."""
     if data["outcome"] != "won":
@@ -48,6 +53,9 @@ def deal_closed(session: Session, _env: Envelope, data: dict[str, Any]) -> None:
 
 JOB_HANDLERS: dict[str, dict[str, JobHandler]] = {
     "intake.imports": {"intake.import_requested": import_requested},
+}
+JOBS_GIVEN_UP: dict[str, dict[str, GaveUpHandler]] = {
+    "intake.imports": {"intake.import_requested": import_gave_up},
 }
 EVENT_HANDLERS: dict[str, dict[str, Handler]] = {
     "intake.events": {"deal.closed": deal_closed},

@@ -45,18 +45,24 @@ def run_import(
     process alongside the worker (see prepare.py)."""
     with db.transaction() as session:
         job = _job(session, import_id)
-        if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
+        if job.status == ImportStatus.DONE or not resumable(job):
             return
         lst = session.execute(select(lists).where(lists.c.list_id == job.list_id)).one()
         session.execute(
             update(imports)
             .where(imports.c.import_id == import_id)
-            .values(status=ImportStatus.RUNNING, started_at=job.started_at or datetime.now(UTC))
+            .values(
+                status=ImportStatus.RUNNING,
+                started_at=job.started_at or datetime.now(UTC),
+                error=None if job.status == ImportStatus.FAILED else job.error,
+                finished_at=None,
+            )
         )
     try:
         listfile = open_list(Path(job.file_path), mapping=lst.mapping, limits=limits or Limits())
     except InvalidUpload as exc:
         _fail(db, import_id, str(exc))
+        Path(job.file_path).unlink(missing_ok=True)  # it can never be imported: nothing to keep
         return
     with db.transaction() as session:
         session.execute(
@@ -153,6 +159,20 @@ def _estimate_rows(path: Path) -> int:
         while block := f.read(1 << 20):
             lines += block.count(b"\n")
     return max(lines - 1, 0)
+
+
+def resumable(job: Any) -> bool:
+    """A failed import may run again while its file is kept: one whose job was given up after
+    its last attempt (`give_up`), not one whose file could never be imported."""
+    return job.status != ImportStatus.FAILED or Path(job.file_path).exists()
+
+
+def give_up(db: Database, import_id: str, error: str) -> None:
+    """The job's last attempt failed and the bus dead-lettered it: the import has stopped, and
+    says so, rather than stay `running`; its file and checkpoint are kept for a resume."""
+    resume = "upload the same file again, or replay the job from the dead-letter queue"
+    why = f"stopped: its last attempt failed ({error}); to resume from its last chunk, {resume}"
+    _fail(db, import_id, why[:2000])
 
 
 def note_failure(db: Database, import_id: str, error: str) -> None:

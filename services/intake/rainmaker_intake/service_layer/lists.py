@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from rainmaker_bus import add_event
@@ -21,6 +21,7 @@ from rainmaker_intake.adapters.tables import (
     touches,
 )
 from rainmaker_intake.domain.model import ImportStatus, NotFound
+from rainmaker_intake.service_layer.importer import resumable
 from rainmaker_intake.service_layer.ingest import LIST_SOURCE
 
 PRODUCER = "intake"
@@ -63,12 +64,15 @@ def upload_list(
     import and creates nothing: returns (list_id, import_id, created)."""
     vendor_match = lists.c.vendor.is_(None) if cmd.vendor is None else lists.c.vendor == cmd.vendor
     prior = session.execute(
-        select(imports.c.import_id, imports.c.list_id)
+        select(imports.c.import_id, imports.c.list_id, imports.c.status, imports.c.file_path)
         .join(lists, lists.c.list_id == imports.c.list_id)
         .where(imports.c.file_sha256 == sha256, lists.c.name == cmd.name, vendor_match)
     ).first()
     if prior is not None:
         path.unlink(missing_ok=True)
+        if prior.status == ImportStatus.FAILED and resumable(prior):
+            # Its job was given up (its file is kept): the same file again resumes it.
+            _queue_import(session, prior.import_id, prior.list_id, correlation_id)
         return prior.list_id, prior.import_id, False
     list_id, import_id = str(uuid.uuid4()), str(uuid.uuid4())
     now = datetime.now(UTC)
@@ -98,6 +102,19 @@ def upload_list(
             created_at=now,
         )
     )
+    _queue_import(session, import_id, list_id, correlation_id)
+    return list_id, import_id, True
+
+
+def _queue_import(
+    session: Session, import_id: str, list_id: str, correlation_id: str | None
+) -> None:
+    """Queue the import's job (again): a new message, so no worker's inbox skips it."""
+    session.execute(
+        update(imports)
+        .where(imports.c.import_id == import_id)
+        .values(status=ImportStatus.QUEUED, finished_at=None)
+    )
     add_event(
         session,
         "intake.import_requested",
@@ -105,7 +122,6 @@ def upload_list(
         producer=PRODUCER,
         correlation_id=correlation_id or import_id,
     )
-    return list_id, import_id, True
 
 
 def page_lists(session: Session, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
