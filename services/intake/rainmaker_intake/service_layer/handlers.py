@@ -26,6 +26,7 @@ def import_requested(db: Database, _env: Envelope, data: dict[str, Any]) -> None
             settings.limits,
             settings.import_helper_min_bytes,
             settings.import_chunk_rows,
+            settings.dedup,
         )
     except Exception as exc:
         note_failure(db, data["import_id"], f"{type(exc).__name__}: {exc}"[:2000])

@@ -19,6 +19,7 @@ from rainmaker_db import Database
 from rainmaker_intake.adapters.reader import Limits, open_list
 from rainmaker_intake.adapters.tables import import_errors, imports, lists
 from rainmaker_intake.domain.contact import RowError
+from rainmaker_intake.domain.dedup import DEFAULT, DedupConfig
 from rainmaker_intake.domain.model import ImportStatus, InvalidUpload, NotFound
 from rainmaker_intake.service_layer import reports
 from rainmaker_intake.service_layer.ingest import LIST_SOURCE, SourceRef, ingest
@@ -40,6 +41,7 @@ def run_import(
     limits: Limits | None = None,
     helper_min_bytes: int = HELPER_MIN_BYTES,
     chunk_rows: int = CHUNK_ROWS,
+    dedup: DedupConfig = DEFAULT,
 ) -> None:
     """Import one list. Files of `helper_min_bytes` or more are read and normalised by a helper
     process alongside the worker (see prepare.py)."""
@@ -83,7 +85,7 @@ def run_import(
     with between_batches() as collect:
         for item in chunks(listfile, job.checkpoint_row, tags, lst.default_region, chunk_rows):
             if isinstance(item, Prepared):
-                _store_chunk(db, import_id, item, source)
+                _store_chunk(db, import_id, item, source, dedup)
                 del item  # the collection below must not walk the stored chunk's rows
                 collect()
                 continue
@@ -99,12 +101,15 @@ def run_import(
     Path(job.file_path).unlink(missing_ok=True)
 
 
-def _store_chunk(db: Database, import_id: str, chunk: Prepared, source: SourceRef) -> None:
+def _store_chunk(
+    db: Database, import_id: str, chunk: Prepared, source: SourceRef, dedup: DedupConfig = DEFAULT
+) -> None:
     """De-duplicate and store one chunk, with its errors and the import's progress, in one
     transaction: the checkpoint moves with the rows it covers."""
     counts = dict(chunk.counts)
     with db.transaction() as session:
-        out = ingest(session, chunk.sightings, source, now=datetime.now(UTC), import_id=import_id)
+        now = datetime.now(UTC)
+        out = ingest(session, chunk.sightings, source, now=now, import_id=import_id, config=dedup)
         for name in (
             "accepted",
             "duplicates_in_file",

@@ -30,7 +30,7 @@ from rainmaker_intake.adapters import contact_store as store
 from rainmaker_intake.adapters.suppression_store import blocked
 from rainmaker_intake.adapters.tables import customers, decisions, touches
 from rainmaker_intake.domain.contact import NormalisedContact
-from rainmaker_intake.domain.dedup import DedupIndex, Keyed
+from rainmaker_intake.domain.dedup import DEFAULT, DedupConfig, DedupIndex, Keyed
 
 PRODUCER = "intake"
 # Written as JSON text (insert_values as_is): None goes in as JSON null, as the JSON column
@@ -85,6 +85,7 @@ def ingest(
     now: datetime,
     import_id: str | None = None,
     correlation_id: str | None = None,
+    config: DedupConfig = DEFAULT,
 ) -> Outcome:
     out = Outcome()
     # Folded once (by the helper process of a large import), asked of both indexes.
@@ -92,10 +93,10 @@ def ingest(
     reasons = blocked(session, [s.contact for s in sightings], keyed)
     wanted = (h for ky, r in zip(keyed, reasons, strict=True) if not r for h in ky.hashes)
     existing = store.DbCandidates(session).fetch(wanted)
-    db_index = DedupIndex()
+    db_index = DedupIndex(config)
     for lead_id, candidate in existing.items():
         db_index.add_packed(lead_id, candidate.packed, candidate.hashes)
-    chunk_index = DedupIndex()
+    chunk_index = DedupIndex(config)
     new: list[tuple[str, NormalisedContact, Keyed]] = []
     new_by_id: dict[str, NormalisedContact] = {}
     sighting_of: dict[str, Sighting] = {}

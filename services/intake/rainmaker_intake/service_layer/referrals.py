@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from rainmaker_db import json_text
 from rainmaker_intake.domain.contact import FIELDS, RawRow, RowError
+from rainmaker_intake.domain.dedup import DEFAULT, DedupConfig
 from rainmaker_intake.domain.normalise import normalise
 from rainmaker_intake.service_layer.ingest import Sighting, SourceRef, ingest
 
@@ -68,6 +69,7 @@ def add_referrals(
     items: list[dict[str, Any]],
     default_region: str | None,
     correlation_id: str | None,
+    dedup: DedupConfig = DEFAULT,
 ) -> list[ReferralResult]:
     results: dict[int, ReferralResult] = {}
     by_source: dict[SourceRef, list[tuple[int, Sighting]]] = {}
@@ -89,7 +91,9 @@ def add_referrals(
         by_source.setdefault(referrer_source(item["referrer"]), []).append((index, sighting))
     now = datetime.now(UTC)
     for source, batch in by_source.items():
-        out = ingest(session, [s for _, s in batch], source, now=now, correlation_id=correlation_id)
+        sightings = [s for _, s in batch]
+        out = ingest(session, sightings, source, now=now, correlation_id=correlation_id,
+                     config=dedup)  # fmt: skip
         for (index, _), lead_id, kind in zip(batch, out.lead_ids, out.kinds, strict=True):
             status = kind if kind in ("new", "suppressed") else "duplicate"
             results[index] = ReferralResult(index, lead_id, status, dropped[index])

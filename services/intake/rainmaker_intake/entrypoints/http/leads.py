@@ -7,7 +7,7 @@ from flask import request
 from marshmallow import ValidationError
 
 from rainmaker_intake.entrypoints.http import lead_schemas as s
-from rainmaker_intake.entrypoints.http.context import db
+from rainmaker_intake.entrypoints.http.context import db, settings
 from rainmaker_intake.service_layer import erasure, referrals, suppressions, unmerge
 from rainmaker_intake.service_layer import lists as svc
 from rainmaker_web import Blueprint, PaginationParameters, ProblemError, Role, request_id
@@ -64,7 +64,7 @@ def add_referrals() -> dict[str, Any]:
         ) from None
     with db().transaction() as session:
         results = referrals.add_referrals(
-            session, batch["leads"], batch["default_region"], request_id()
+            session, batch["leads"], batch["default_region"], request_id(), settings().dedup
         )
     if all(r.status == "rejected" for r in results):
         raise ProblemError(
