@@ -65,10 +65,18 @@ class LeadsIngestedV1(WireSchema):
 
 
 class TouchV1(WireSchema):
+    """A known lead seen again: through which source, and what that sighting said of them."""
+
     touch_id = fields.String(required=True)
     lead_id = fields.String(required=True)
     source = fields.Nested(SourceSchema, required=True)
     touched_at = fields.AwareDateTime(required=True)
+    # Optional (v1 consumers drop unknown fields): what the source asserts (a list's tags, a
+    # referrer's interests), the referrer's notes, and the lead's fields this sighting filled
+    # in (they were blank; IngestedLeadV1's names and types).
+    tags = fields.List(tag_field(), load_default=list)
+    notes = fields.String(load_default=None, allow_none=True)
+    filled = fields.Dict(keys=fields.String(), values=fields.Raw(), load_default=dict)
 
 
 class LeadsTouchedV1(WireSchema):

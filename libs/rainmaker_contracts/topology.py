@@ -28,7 +28,7 @@ CONSUMER_QUEUES: tuple[ConsumerQueue, ...] = (
     ConsumerQueue("intake.events", ("deal.closed",)),
     ConsumerQueue(
         "tagging.events",
-        ("leads.ingested", "leads.merged", "activity.logged", "lead.erased"),
+        ("leads.ingested", "leads.touched", "leads.merged", "activity.logged", "lead.erased"),
     ),
     ConsumerQueue(
         "pipeline.events",

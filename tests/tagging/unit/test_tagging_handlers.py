@@ -291,3 +291,38 @@ def test_erasing_a_survivor_erases_the_leads_merged_into_it(db):
     deliver(db, "lead.erased", {"lead_id": survivor}, "intake")
     assert count(db, leads) == 0 and count(db, lead_tags) == 0
     assert count(db, erased_leads) == 2
+
+
+def touch(lead_id, **fields):
+    source = fields.pop("source", {"type": "referral", "id": "employee/sam", "name": "Sam"})
+    return {"touch_id": new_id(), "lead_id": lead_id, "source": source,
+            "touched_at": "2026-11-21T09:00:00+00:00", **fields}  # fmt: skip
+
+
+def test_a_touch_brings_its_sources_tags_notes_and_filled_fields(db):
+    """A known lead referred again, or on a second list: what that sighting says of them
+    reaches its tags (it used to stop at intake)."""
+    add_rule(db, "interest/crm", RuleField.NOTES, r"\bcrm\b", RuleKind.REGEX, 0.6)
+    lead_id = new_id()
+    ingest(db, ingested_lead(lead_id, tags=["interest/analytics"]))
+    assert set(last_tags(db, lead_id)) == {"interest/analytics"}
+
+    deliver(db, "leads.touched", {"touches": [touch(
+        lead_id, tags=["interest/ai"], notes="Wants a CRM demo", filled={"job_title": "CFO"},
+    )]}, "intake")  # fmt: skip
+
+    tags = last_tags(db, lead_id)
+    assert tags["interest/ai"]["reason"] == "from referral Sam"
+    assert tags["interest/analytics"]["reason"] == "from list Acme 2026"  # kept
+    assert tags["interest/crm"]["origin"] == "notes"
+    assert {"role/executive", "role/finance"} <= set(tags)  # the filled job title
+    assert count(db, lead_sources, lead_id=lead_id) == 2
+
+
+def test_a_bare_touch_of_an_erased_lead_changes_nothing(db):
+    lead_id = new_id()
+    ingest(db, ingested_lead(lead_id, job_title="CEO"))
+    deliver(db, "lead.erased", {"lead_id": lead_id}, "intake")
+    before = len(published(db))
+    deliver(db, "leads.touched", {"touches": [touch(lead_id, tags=["interest/ai"])]}, "intake")
+    assert len(published(db)) == before and count(db, leads, lead_id=lead_id) == 0

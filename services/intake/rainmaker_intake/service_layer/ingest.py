@@ -33,6 +33,10 @@ from rainmaker_intake.domain.contact import NormalisedContact
 from rainmaker_intake.domain.dedup import DEFAULT, DedupConfig, DedupIndex, Keyed
 
 PRODUCER = "intake"
+# A lead's fields as events carry them (leads.ingested; a touch's `filled`).
+WIRE_FIELDS = frozenset({"email", "phone", "first_name", "last_name", "company", "job_title",
+                         "industry", "website_domain", "city", "region", "country", "postcode",
+                         "employees", "notes"})  # fmt: skip
 # Written as JSON text (insert_values as_is): None goes in as JSON null, as the JSON column
 # itself would write it.
 _JSON_NULL = json_text(None)
@@ -149,6 +153,9 @@ def ingest(
                     "lead_id": lead_id,
                     "source": source.wire(),
                     "touched_at": now.isoformat(),
+                    "tags": list(sighting.tags),
+                    "notes": sighting.notes or contact.notes,
+                    "filled": {},  # known once the matches are settled
                 }
             )
         chunk_index.add_keyed(lead_id, row)
@@ -172,8 +179,10 @@ def ingest(
     matched_existing = [r["lead_id"] for r in decision_rows if r["kind"] == "existing"]
     out.duplicates_existing += len(matched_existing)
     out.duplicates_in_file += len(decision_rows) - len(matched_existing)
-    for m in merges:
+    for m, touch in zip(merges, touched, strict=True):
         out.kinds[m.at] = decision_rows[m.decision]["kind"]
+        filled = decision_rows[m.decision]["filled"] or {}
+        touch["filled"] = {k: v for k, v in filled.items() if k in WIRE_FIELDS}
     if refilled:  # a new contact filled in by its own duplicates is stored (and keyed) as filled
         new = [(i, c, Keyed.of(c) if i in refilled else k) for i, c, k in new]
     ingested = [_wire_lead(i, c, sighting_of[i], source, now) for i, c, _ in new]

@@ -46,6 +46,38 @@ def leads_ingested(session: Session, env: Envelope, data: dict[str, Any]) -> Non
     retag(session, list(texts), correlation_id=_correlation(env))
 
 
+def leads_touched(session: Session, env: Envelope, data: dict[str, Any]) -> None:
+    """A known lead seen again: the source's tags (a list's, a referrer's interests) join its
+    sources, fields the sighting filled in join its text, and a referrer's notes are kept like
+    an activity's notes (beside the lead's own, not over them)."""
+    now = datetime.now(UTC)
+    touches = data["touches"]
+    gone = rm.erased(session, [t["lead_id"] for t in touches])
+    touches = [t for t in touches if t["lead_id"] not in gone]
+    if not touches:
+        return
+    rm.ensure_leads(session, {t["lead_id"] for t in touches}, now)
+    texts = {
+        t["lead_id"]: {f: t["filled"].get(f) for f in rm.TEXT_FIELDS if f != "notes"}
+        for t in touches
+        if any(t["filled"].get(f) for f in rm.TEXT_FIELDS)
+    }
+    rm.upsert_leads(session, texts, now)
+    sources = [
+        {"lead_id": t["lead_id"], "source_type": t["source"]["type"],
+         "source_id": t["source"]["id"], "source_name": t["source"].get("name"),
+         "tags": sorted(set(t["tags"]))}
+        for t in touches
+    ]  # fmt: skip
+    rm.upsert_sources(session, sources, now)
+    for t in touches:
+        if t["notes"] and t["notes"].strip():
+            rm.add_activity_note(session, {"activity_id": t["touch_id"], "lead_id": t["lead_id"],
+                                           "kind": "touch", "notes": t["notes"],
+                                           "occurred_at": t["touched_at"]})  # fmt: skip
+    retag(session, sorted({t["lead_id"] for t in touches}), correlation_id=_correlation(env))
+
+
 def leads_merged(session: Session, env: Envelope, data: dict[str, Any]) -> None:
     """A merge links the merged lead to its survivor (its tags move there); undone unlinks."""
     now = datetime.now(UTC)
@@ -98,6 +130,7 @@ def lead_erased(session: Session, env: Envelope, data: dict[str, Any]) -> None:
 EVENT_HANDLERS: dict[str, dict[str, Handler]] = {
     "tagging.events": {
         "leads.ingested": leads_ingested,
+        "leads.touched": leads_touched,
         "leads.merged": leads_merged,
         "activity.logged": activity_logged,
         "lead.erased": lead_erased,
