@@ -12,6 +12,7 @@ import pytest
 from openpyxl import Workbook
 
 from rainmaker_intake.adapters.reader import Limits, open_list
+from rainmaker_intake.adapters.xlsx import xlsx_data_rows
 from rainmaker_intake.domain.model import InvalidUpload
 
 
@@ -136,3 +137,10 @@ def test_a_damaged_workbook_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(InvalidUpload, match="cannot be read"):
         open_list(path)
+
+
+def test_a_workbook_declares_its_data_rows_for_the_progress_bar(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "list.xlsx", [["Email"], *([f"u{i}@x.com"] for i in range(40))])
+    assert xlsx_data_rows(path) == 40
+    assert xlsx_data_rows(path.rename(tmp_path / "upload-1234")) == 40  # as uploads are stored
+    assert xlsx_data_rows(_fake_xlsx(tmp_path / "bad.xlsx", b"<not a sheet")) == 0

@@ -64,6 +64,24 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+def xlsx_data_rows(path: Path) -> int:
+    """Data rows the first worksheet declares (its dimension, minus the header): a progress
+    bar's total while the import runs, 0 when the workbook declares none."""
+    from openpyxl import load_workbook
+
+    try:  # a stream: openpyxl refuses a stored upload's name without ".xlsx"
+        with path.open("rb") as stream, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = load_workbook(stream, read_only=True, data_only=True)
+            try:
+                rows = book.worksheets[0].max_row if book.worksheets else None
+            finally:
+                book.close()
+    except Exception:  # an estimate only: reading the rows reports what is wrong
+        return 0
+    return max((rows or 0) - 1, 0)
+
+
 def xlsx_records(path: Path) -> Generator[tuple[int, list[str] | str], None, None]:
     """(sheet row number, cell texts) for every row of the first worksheet, gaps included."""
     from openpyxl import load_workbook  # heavy import, only for XLSX uploads

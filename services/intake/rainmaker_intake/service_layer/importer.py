@@ -18,6 +18,7 @@ from rainmaker_bus.collector import between_batches
 from rainmaker_db import Database
 from rainmaker_intake.adapters.reader import Limits, open_list
 from rainmaker_intake.adapters.tables import import_errors, imports, lists
+from rainmaker_intake.adapters.xlsx import xlsx_data_rows
 from rainmaker_intake.domain.contact import RowError
 from rainmaker_intake.domain.dedup import DEFAULT, DedupConfig
 from rainmaker_intake.domain.model import ImportStatus, InvalidUpload, NotFound
@@ -73,7 +74,7 @@ def run_import(
             .values(
                 encoding=listfile.encoding,
                 delimiter=listfile.delimiter,
-                rows_total=_estimate_rows(Path(job.file_path)) if listfile.format == "csv" else 0,
+                rows_total=_estimate_rows(Path(job.file_path), listfile.format),
             )
         )
     source = SourceRef(LIST_SOURCE, lst.list_id, lst.name)
@@ -157,8 +158,11 @@ def _fail(db: Database, import_id: str, reason: str) -> None:
         )
 
 
-def _estimate_rows(path: Path) -> int:
-    """Lines in the file minus the header: a fast upper bound for the progress bar."""
+def _estimate_rows(path: Path, kind: str) -> int:
+    """Lines in the file minus the header (a fast upper bound), or the rows a workbook's
+    sheet declares: the progress bar's total until the import is done."""
+    if kind == "xlsx":
+        return xlsx_data_rows(path)
     lines = 0
     with path.open("rb") as f:
         while block := f.read(1 << 20):
