@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from rainmaker_bus import add_event
@@ -62,6 +62,7 @@ def upload_list(
 
     The same file (by content) for the same list (name + vendor) answers with the first
     import and creates nothing: returns (list_id, import_id, created)."""
+    _one_upload_of(session, sha256)
     vendor_match = lists.c.vendor.is_(None) if cmd.vendor is None else lists.c.vendor == cmd.vendor
     prior = session.execute(
         select(imports.c.import_id, imports.c.list_id, imports.c.status, imports.c.file_path)
@@ -104,6 +105,19 @@ def upload_list(
     )
     _queue_import(session, import_id, list_id, correlation_id)
     return list_id, import_id, True
+
+
+def _one_upload_of(session: Session, sha256: str) -> None:
+    """Uploads of one file wait for each other until commit, so that two at once cannot both
+    find no first import and both create one. SQLite writers are one at a time already
+    (BEGIN IMMEDIATE); PostgreSQL takes a transaction lock keyed by the file's hash."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": upload_lock(sha256)})
+
+
+def upload_lock(sha256: str) -> int:
+    """The PostgreSQL advisory lock (a signed 64-bit key) taken by uploads of this file."""
+    return int.from_bytes(bytes.fromhex(sha256[:16]), "big", signed=True)
 
 
 def _queue_import(
