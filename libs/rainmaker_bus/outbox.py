@@ -32,10 +32,14 @@ def add_events(
     *,
     producer: str,
     correlation_id: str | None = None,
+    validated: bool = False,
 ) -> list[Envelope]:
+    """Stage events (validated unless the caller did: see `make_envelope`)."""
     envelopes = [
-        make_envelope(event_type, data, producer, correlation_id=correlation_id) for data in datas
-    ]
+        make_envelope(event_type, data, producer, correlation_id=correlation_id,
+                      validated=validated)
+        for data in datas
+    ]  # fmt: skip
     if envelopes:
         now = datetime.now(UTC)
         session.execute(

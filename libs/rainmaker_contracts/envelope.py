@@ -95,10 +95,14 @@ def make_envelope(
     producer: str,
     correlation_id: str | None = None,
     version: int | None = None,
+    validated: bool = False,
 ) -> Envelope:
-    """Build an envelope after validating `data`; the wire form is the JSON-able `data` itself."""
+    """Build an envelope after validating `data`; the wire form is the JSON-able `data` itself.
+    `validated`: the caller checked `data` part by part where it built them, and some parts
+    are JSON already (`orjson.Fragment`, e.g. leads serialised by an import's helper)."""
     version = version or LATEST_VERSION.get(event_type, 1)
-    validate_data(event_type, version, data)
+    if not validated:
+        validate_data(event_type, version, data)
     return Envelope(
         id=str(uuid.uuid4()),
         type=event_type,

@@ -5,7 +5,7 @@ import pickle
 
 from rainmaker_intake.domain.contact import NormalisedContact, RowError
 from rainmaker_intake.domain.dedup import Keyed
-from rainmaker_intake.service_layer.ingest import Sighting
+from rainmaker_intake.service_layer.ingest import Sighting, own_fields
 from rainmaker_intake.service_layer.prepare import Prepared
 
 
@@ -15,7 +15,13 @@ def test_a_chunk_arrives_as_it_left() -> None:
     bob = NormalisedContact(3, phone="+4930123456", first_name="Bob", company="Acme")
     chunk = Prepared(
         [
-            Sighting(ann, '{"Email":"ANN@acme.com"}', tags=("t",), keyed=Keyed.of(ann)),
+            Sighting(
+                ann,
+                '{"Email":"ANN@acme.com"}',
+                tags=("t",),
+                keyed=Keyed.of(ann),
+                wire=own_fields(ann, None),
+            ),
             Sighting(bob, None, notes="met at a fair", keyed=None),
         ],
         [RowError(4, "email", "x@", "not an email address")],

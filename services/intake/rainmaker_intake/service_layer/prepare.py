@@ -27,7 +27,7 @@ from rainmaker_intake.adapters.reader import ListFile
 from rainmaker_intake.domain.contact import NormalisedContact, RawRow, RowError
 from rainmaker_intake.domain.dedup import Keyed
 from rainmaker_intake.domain.normalise import normalise
-from rainmaker_intake.service_layer.ingest import Sighting
+from rainmaker_intake.service_layer.ingest import Sighting, own_fields
 
 log = logging.getLogger(__name__)
 # Rows de-duplicated and committed together. Each commit writes every page the chunk dirtied
@@ -72,6 +72,7 @@ class Prepared:
             [x.tags for x in s],
             [x.keyed.packed if x.keyed else None for x in s],
             [x.keyed.hashes if x.keyed else None for x in s],
+            [x.wire for x in s],
         )
         return _prepared, (columns, self.errors, self.counts, self.rows, self.last_row)
 
@@ -81,7 +82,7 @@ _CONTACT_VALUES = attrgetter(*_CONTACT_FIELDS)
 
 
 def _prepared(columns: tuple[list[Any], ...], *rest: Any) -> Prepared:
-    contacts, originals, notes, tags, packed, hashes = columns
+    contacts, originals, notes, tags, packed, hashes, wires = columns
     sightings = [
         Sighting(
             NormalisedContact(*values),
@@ -89,9 +90,10 @@ def _prepared(columns: tuple[list[Any], ...], *rest: Any) -> Prepared:
             note,
             tag,
             Keyed(pk, hs) if pk is not None else None,
+            wire,
         )
-        for values, original, note, tag, pk, hs in zip(
-            contacts, originals, notes, tags, packed, hashes, strict=True
+        for values, original, note, tag, pk, hs, wire in zip(
+            contacts, originals, notes, tags, packed, hashes, wires, strict=True
         )
     ]
     return Prepared(sightings, *rest)
@@ -124,7 +126,7 @@ def prepare_chunk(
         original = {**raw.values, **raw.attributes}
         sightings.append(
             Sighting(contact, json_text(original) if original else None, tags=tags,
-                     keyed=Keyed.of(contact))
+                     keyed=Keyed.of(contact), wire=own_fields(contact, None))
         )  # fmt: skip
     refused = {e.row_number for e in read_errors}
     counts["rejected"] += len(refused)
