@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from rainmaker_intake.service_layer.referrals import referrer_source
 from tests.intake.integration.conftest import Intake
 
 
@@ -105,3 +106,10 @@ def test_the_longest_referrer_accepted_fits_the_touches(intake: Intake) -> None:
         "customer/" + "i" * 100,
     ]
     assert touches[2]["source_name"] == "customer: " + "N" * 180
+
+
+def test_referrers_named_without_letters_are_different_sources() -> None:
+    sources = {referrer_source({"type": "partner", "name": n}).id for n in ("!!!", "???", "---")}
+    assert len(sources) == 3 and all(s.startswith("partner/name:") for s in sources)
+    again = referrer_source({"type": "partner", "name": "!!!"}).id
+    assert again in sources  # the same name is the same source

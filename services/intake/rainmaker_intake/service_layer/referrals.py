@@ -5,6 +5,7 @@ They pass the same normalisation, suppression and de-duplication as list rows; t
 are first-class sources in the ROI reports.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -46,7 +47,9 @@ def referrer_source(referrer: dict[str, Any]) -> SourceRef:
     if not ref_id:
         if not name:
             raise ValueError("a referrer needs a name or an id")
-        ref_id = "name:" + re.sub(r"\W+", "-", name.lower()).strip("-")
+        slug = re.sub(r"\W+", "-", name.lower()).strip("-")
+        # A name with no letter or digit ("!!!") slugs to nothing: its hash tells it apart.
+        ref_id = "name:" + (slug or hashlib.sha256(name.encode()).hexdigest()[:12])
     label = f"{referrer['type']}: {name or ref_id}"
     return SourceRef(kind, f"{referrer['type']}/{ref_id}" if kind == "referral" else ref_id, label)
 
