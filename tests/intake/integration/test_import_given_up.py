@@ -4,9 +4,14 @@ again) or when the same file is uploaded again. A file that can never be importe
 good: its file is deleted and a re-upload changes nothing."""
 
 from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
 
 from rainmaker_contracts import make_envelope
 from rainmaker_intake.adapters.reader import Limits
+from rainmaker_intake.service_layer import importer
 from rainmaker_intake.service_layer.handlers import import_gave_up
 from rainmaker_intake.service_layer.importer import run_import
 from tests.intake.integration.conftest import Intake
@@ -56,8 +61,38 @@ def test_uploading_the_same_file_again_requeues_a_given_up_import(intake: Intake
     assert _jobs(intake, import_id) == 2  # a new job message, which no inbox has seen
 
     run_import(intake.db, import_id)
-    assert intake.status(import_id)["status"] == "done"
+    status = intake.status(import_id)
+    assert (status["status"], status["error"]) == ("done", None)  # no stale "stopped: ..."
     assert intake.contact_count() == 12
+
+
+def test_two_runs_of_one_import_at_once_store_each_row_once(
+    intake: Intake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A re-upload queues the job again while a replay of the old one runs: both runs start
+    from the same checkpoint. The one that stores second finds the checkpoint moved and stops;
+    its chunk is rolled back, not stored twice."""
+    r = intake.upload(DATA, "Twice", vendor="ListCo")
+    import_id = r.json["import_id"]
+    store = importer._store_chunk
+    raced: list[bool] = []
+
+    def store_after_the_other_run(*args: Any, **kwargs: Any) -> None:
+        if not raced:  # the first run's first chunk: the second run does it all first
+            raced.append(True)
+            run_import(intake.db, import_id, chunk_rows=5)
+        store(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "_store_chunk", store_after_the_other_run)
+    run_import(intake.db, import_id, chunk_rows=5)
+
+    status = intake.status(import_id)
+    assert (status["status"], status["accepted"], status["rows_done"]) == ("done", 12, 12)
+    assert intake.contact_count() == 12
+    assert len(intake.events("list.imported")) == 1
+    with intake.db.reader() as session:
+        touches = session.scalar(text("SELECT COUNT(*) FROM touches"))
+    assert touches == 12
 
 
 def test_a_file_that_cannot_be_imported_fails_for_good(intake: Intake, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from rainmaker_intake.adapters.tables import import_errors, imports, lists
 from rainmaker_intake.adapters.xlsx import xlsx_data_rows
 from rainmaker_intake.domain.contact import RowError
 from rainmaker_intake.domain.dedup import DEFAULT, DedupConfig
-from rainmaker_intake.domain.model import ImportStatus, InvalidUpload, NotFound
+from rainmaker_intake.domain.model import ImportStatus, ImportTakenOver, InvalidUpload, NotFound
 from rainmaker_intake.service_layer import reports
 from rainmaker_intake.service_layer.ingest import LIST_SOURCE, SourceRef, ingest
 from rainmaker_intake.service_layer.prepare import (
@@ -83,27 +83,38 @@ def run_import(
         log.info("import %s: resuming after row %d", import_id, job.checkpoint_row)
     size = Path(job.file_path).stat().st_size
     chunks = prepared_in_helper if size >= helper_min_bytes else prepared
-    with between_batches() as collect:
-        for item in chunks(listfile, job.checkpoint_row, tags, lst.default_region, chunk_rows):
-            if isinstance(item, Prepared):
-                _store_chunk(db, import_id, item, source, dedup)
-                del item  # the collection below must not walk the stored chunk's rows
-                collect()
-                continue
-            with db.transaction() as session:
-                if item.errors:  # e.g. rows past max_rows, or an unreadable last line
-                    _write_errors(session, import_id, item.errors)
-                    bad = {e.row_number for e in item.errors}
-                    counts = {"rejected": len(bad)}
-                    reports.advance(session, import_id, counts, {}, len(bad), max(bad))
-                reports.finish(session, import_id)
+    at = job.checkpoint_row  # where this run stands: each chunk checks it is still so
+    try:
+        with between_batches() as collect:
+            for item in chunks(listfile, at, tags, lst.default_region, chunk_rows):
+                if isinstance(item, Prepared):
+                    _store_chunk(db, import_id, item, source, dedup, at)
+                    at = max(at, item.last_row)
+                    del item  # the collection below must not walk the stored chunk's rows
+                    collect()
+                    continue
+                with db.transaction() as session:
+                    if item.errors:  # e.g. rows past max_rows, or an unreadable last line
+                        _write_errors(session, import_id, item.errors)
+                        bad = {e.row_number for e in item.errors}
+                        counts = {"rejected": len(bad)}
+                        reports.advance(session, import_id, counts, {}, len(bad), max(bad), at)
+                    reports.finish(session, import_id)
+    except ImportTakenOver as exc:
+        log.warning("import %s: another run took over (%s); this one stops", import_id, exc)
+        return
     # Every row's original values are kept on its touch; the file itself would outlive an
     # erasure of the people in it, so it goes once the import is done.
     Path(job.file_path).unlink(missing_ok=True)
 
 
 def _store_chunk(
-    db: Database, import_id: str, chunk: Prepared, source: SourceRef, dedup: DedupConfig = DEFAULT
+    db: Database,
+    import_id: str,
+    chunk: Prepared,
+    source: SourceRef,
+    dedup: DedupConfig = DEFAULT,
+    after: int | None = None,
 ) -> None:
     """De-duplicate and store one chunk, with its errors and the import's progress, in one
     transaction: the checkpoint moves with the rows it covers."""
@@ -120,9 +131,8 @@ def _store_chunk(
         ):
             counts[name] = getattr(out, name)
         _write_errors(session, import_id, chunk.errors)
-        reports.advance(
-            session, import_id, counts, out.owned_by_source, chunk.rows, chunk.last_row
-        )
+        owned = out.owned_by_source
+        reports.advance(session, import_id, counts, owned, chunk.rows, chunk.last_row, after)
 
 
 def _write_errors(session: Session, import_id: str, errors: list[RowError]) -> None:

@@ -127,7 +127,7 @@ def _queue_import(
     session.execute(
         update(imports)
         .where(imports.c.import_id == import_id)
-        .values(status=ImportStatus.QUEUED, finished_at=None)
+        .values(status=ImportStatus.QUEUED, finished_at=None, error=None)
     )
     add_event(
         session,

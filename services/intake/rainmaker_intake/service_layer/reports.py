@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from rainmaker_bus import add_event
 from rainmaker_intake.adapters.tables import imports, lists
-from rainmaker_intake.domain.model import ImportStatus, NotFound
+from rainmaker_intake.domain.model import ImportStatus, ImportTakenOver, NotFound
 
 PRODUCER = "intake"
 EVENT_COUNTS = (
@@ -29,9 +29,14 @@ def advance(
     owned: Mapping[str, int],
     rows: int,
     last_row: int,
+    after: int | None = None,
 ) -> None:
-    """Add one chunk's counts and move the checkpoint (same transaction as the chunk)."""
+    """Add one chunk's counts and move the checkpoint (same transaction as the chunk). `after`:
+    the checkpoint this run's chunk follows; another value means another run got there first,
+    and this chunk is rolled back (ImportTakenOver) rather than stored twice."""
     job = session.execute(select(imports).where(imports.c.import_id == import_id)).one()
+    if after is not None and job.checkpoint_row != after:
+        raise ImportTakenOver(f"import {import_id} is at row {job.checkpoint_row}, not {after}")
     merged = dict(job.owned_by_source or {})
     for key, n in owned.items():
         merged[key] = merged.get(key, 0) + n
@@ -52,6 +57,8 @@ def advance(
 
 def finish(session: Session, import_id: str) -> None:
     job = session.execute(select(imports).where(imports.c.import_id == import_id)).one()
+    if job.status == ImportStatus.DONE:  # another run finished it: no second list.imported
+        raise ImportTakenOver(f"import {import_id} is done already")
     lst = session.execute(select(lists).where(lists.c.list_id == job.list_id)).one()
     session.execute(
         update(imports)
