@@ -277,6 +277,21 @@ def test_a_quote_closed_rows_later_by_another_stray_quote_loses_no_row(tmp_path:
     assert rows[-1].values["company"] == '5" Pipes'
 
 
+def test_a_multi_line_cell_in_the_first_column_is_one_row(tmp_path: Path) -> None:
+    """Its last line ends the cell and holds all the record's other cells: not a runaway."""
+    text = ('Notes,First Name,Last Name,Email,Company\n"Met at expo\nwants demo",Anna,Lee,'
+            'a@x.com,Acme\n"one\ntwo\nthree, four",Bo,Li,b@x.com,"Co, Ltd"\n')  # fmt: skip
+    listed = open_list(write(tmp_path, text))
+
+    rows = list(listed.rows())
+
+    assert listed.errors == []
+    assert [(r.row_number, r.values["notes"]) for r in rows] == [
+        (2, "Met at expo\nwants demo"),
+        (4, "one\ntwo\nthree, four"),
+    ]
+
+
 def test_a_quoted_cell_may_hold_a_paragraph_of_lines(tmp_path: Path) -> None:
     notes = "\n".join(f"line {i}, with a comma" for i in range(MAX_RECORD_LINES - 1))
     text = f'Email,First,Last,Notes\na@x.com,Ann,Lee,"{notes}"\nb@x.com,Bo,Li,short\n'

@@ -93,8 +93,10 @@ def _unclosed(lines: _Lines, delimiter: str, width: int | None) -> str:
     texts = [text for _, text in lines.record]
     if lines.at_end and sum(t.count('"') for t in texts) % 2:
         return "the file ends inside it"
-    # A line inside a quoted cell holding as many delimiters as a whole record is one.
-    if width and width >= 4 and any(t.count(delimiter) >= width - 1 for t in texts[1:]):
+    # A line wholly inside a quoted cell (not the first, which starts the record, nor the
+    # last, which ends the cell and holds the record's remaining cells) with as many
+    # delimiters as a whole record is one.
+    if width and width >= 4 and any(t.count(delimiter) >= width - 1 for t in texts[1:-1]):
         return "a line inside it reads as a whole row"
     return ""
 
