@@ -88,7 +88,8 @@ def test_erased_person_leaves_no_trace_and_cannot_come_back(
     assert table_rows_containing(intake.db, email)  # the scan does see the person
     if published:
         publish_outbox(intake, request.getfixturevalue("amqp_url"))
-    mark = intake.outbox_max_id()
+    # Events staged from here on (by message id: SQLite gives a deleted last row's id again).
+    before = {e["id"] for e in intake.events()}
     erased_no, keys_before = _keys_of(intake)[lead_id]
     assert keys_before
 
@@ -102,9 +103,13 @@ def test_erased_person_leaves_no_trace_and_cannot_come_back(
     assert intake.client.get(f"/leads/{lead_id}", headers=intake.headers).status_code == 404
     assert intake.client.delete(f"/leads/{lead_id}", headers=intake.headers).status_code == 404
 
-    traces = {v: table_rows_containing(intake.db, v) for v in (email, phone, who["Last Name"])}
-    assert traces == {email: {}, phone: {}, who["Last Name"]: {}}
-    later = intake.events(after_id=mark)
+    # The referrer's notes travelled in a leads.touched event that names no address or phone.
+    clues = (email, phone, who["Last Name"], "met at the booth", lead_id)
+    traces = {v: table_rows_containing(intake.db, v) for v in clues}
+    assert traces == {v: {} for v in clues} | {lead_id: traces[lead_id]}
+    assert set(traces[lead_id]) == {"bus_outbox"}  # only lead.erased names it
+
+    later = [e for e in intake.events() if e["id"] not in before]
     assert [e["type"] for e in later] == ["lead.erased"]
     assert later[0]["data"] == {"lead_id": lead_id}
     # Everyone else is untouched, and their events still go out.
@@ -133,7 +138,7 @@ def test_erased_person_leaves_no_trace_and_cannot_come_back(
     assert email not in intake.emails()
     assert table_rows_containing(intake.db, email) == {}
     assert table_rows_containing(intake.db, phone) == {}
-    for event in intake.events(after_id=mark):
+    for event in (e for e in intake.events() if e["id"] not in before):
         body = json.dumps(event).lower()
         assert email not in body and phone not in body, event["type"]
 
@@ -163,3 +168,28 @@ def test_erasure_keeps_out_every_address_they_used_and_no_colleague(intake: Inta
     assert (second["suppressed"], second["accepted"]) == (3, 1)
     assert intake.emails() == [bob["Email"]]
     assert table_rows_containing(intake.db, "j.doe@acme-widgets.com") == {}
+
+
+def test_erasure_keeps_out_a_first_name_only_contact_and_spares_other_error_rows(
+    intake: Intake,
+) -> None:
+    """Someone known by first name and phone alone is kept out by them; an error row quoting
+    another address that merely contains theirs (hal@ for al@) stays."""
+    cols = ("First Name", "Email", "Phone", "Notes")
+    rows = [
+        {"First Name": "Al", "Email": "al@acme.example", "Phone": "+49 30 1234567"},
+        {"First Name": "Hal", "Email": "hal@acme.example", "Phone": "+49 30 7654321"},
+    ]
+    wide = "Hal,hal@acme.example,+49 30 7654321,x,y,z"  # an error row quoting hal@
+    data = to_csv(rows, cols) + wide.encode() + b"\n"
+    first = intake.import_list(data, "Names", vendor="ListCo", default_region="DE")
+    assert (first["accepted"], first["rejected"]) == (2, 1)
+    al = intake.lead_id_of("al@acme.example")
+    assert intake.client.delete(f"/leads/{al}", headers=intake.headers).status_code == 204
+    assert table_rows_containing(intake.db, "hal@acme.example") != {}  # hal's error row stays
+
+    again = [{"First Name": "Al", "Phone": "030 1234567"},  # no address this time
+             {"First Name": "Bo", "Phone": "030 1234567"}]  # fmt: skip
+    second = intake.import_list(to_csv(again, cols), "Again", vendor="ShowCo",
+                                default_region="DE")  # fmt: skip
+    assert (second["suppressed"], second["accepted"]) == (1, 1)

@@ -27,29 +27,34 @@ def email_hash(email: str) -> str:
     return _sha(f"email:{email}")
 
 
-def erasure_hashes(contact: NormalisedContact, p: Profile | None = None) -> list[str]:
-    """What an erased person leaves behind, and what every later row is checked against:
-    hashes of their email; of their phone with their folded last name (or company); of their
-    street address with it (someone known only by post). The phone goes with a name because
-    a switchboard number is shared: alone, it kept every colleague out."""
+def erasure_hashes(
+    contact: NormalisedContact, p: Profile | None = None, *, checking: bool = False
+) -> list[str]:
+    """What an erased person leaves behind (`checking`: what a later row is checked against):
+    hashes of their email; of their phone, and of their street address (someone known only
+    by post), each with the first of their folded last name, first name or company (every
+    contact has one). The phone goes with a name because a switchboard number is shared:
+    alone, it kept every colleague out. A row is checked with each of its names, so one that
+    gives the phone or address with the name the erased contact was hashed with is kept out,
+    whatever else it lacks; a row naming only the company of someone erased with a name
+    (a colleague, or them) gets in."""
     p = p or profile(contact)
-    name = p.last or p.company
+    names = [n for n in (p.last, p.first, p.company) if n]
+    if not checking:
+        names = names[:1]
     out = [email_hash(contact.email)] if contact.email else []
-    if contact.phone and name:
-        out.append(_sha(f"phone:{contact.phone}:{name}"))
-    if p.street and name:  # by postcode and by city: a later row may give either
-        out += [
-            _sha(f"address:{place}:{p.house}:{p.street}:{name}")
-            for place in {p.postcode, p.city}
-            if place
-        ]
+    if contact.phone:
+        out += [_sha(f"phone:{contact.phone}:{n}") for n in names]
+    if p.street:  # by postcode and by city: a later row may give either
+        places = {place for place in (p.postcode, p.city) if place}
+        out += [_sha(f"address:{pl}:{p.house}:{p.street}:{n}") for pl in places for n in names]
     return out
 
 
 def _checked_hashes(contact: NormalisedContact, p: Profile | None) -> list[str]:
     """`erasure_hashes`, and the phone alone: erasures made before phones went with a name
     left that hash, and the person it stands for must stay out."""
-    out = erasure_hashes(contact, p)
+    out = erasure_hashes(contact, p, checking=True)
     if contact.phone:
         out.append(_sha(f"phone:{contact.phone}"))
     return out

@@ -2,6 +2,7 @@
 that a later list cannot bring them back; downstream services hear `lead.erased`."""
 
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -62,12 +63,9 @@ def erase(session: Session, lead_id: str, correlation_id: str | None = None) -> 
     session.execute(delete(decisions).where(decisions.c.lead_id == lead_id))
     session.execute(delete(customers).where(customers.c.lead_id == lead_id))
     if identifiers:
-        quoting = [
-            func.lower(import_errors.c.value).contains(v.lower(), autoescape=True)
-            for v in identifiers
-        ]
-        session.execute(delete(import_errors).where(or_(*quoting)))
-        _scrub_outbox(session, lead_id, identifiers)
+        _delete_errors_quoting(session, identifiers)
+    # Touches of the lead carry its notes and filled fields, not always its email or phone.
+    _scrub_outbox(session, lead_id, [*identifiers, lead_id])
     session.execute(
         update(contacts).where(contacts.c.merged_into == lead_id).values(merged_into=None)
     )
@@ -79,6 +77,28 @@ def erase(session: Session, lead_id: str, correlation_id: str | None = None) -> 
         producer=PRODUCER,
         correlation_id=correlation_id,
     )
+
+
+def _delete_errors_quoting(session: Session, identifiers: list[str]) -> None:
+    """Error rows quoting an address or the phone as a whole value, in any case: found with
+    LIKE, kept when it is only part of another value (al@acme.com in hal@acme.com)."""
+    candidates = session.execute(
+        select(import_errors.c.error_id, import_errors.c.value).where(
+            or_(
+                *(
+                    func.lower(import_errors.c.value).contains(v.lower(), autoescape=True)
+                    for v in identifiers
+                )
+            )
+        )
+    ).all()
+    whole = re.compile(
+        "|".join(rf"(?<![\w.+@-]){re.escape(v)}(?![\w.@-])" for v in identifiers), re.IGNORECASE
+    )
+    doomed = [error_id for error_id, value in candidates if value and whole.search(value)]
+    for start in range(0, len(doomed), 500):
+        part = doomed[start : start + 500]
+        session.execute(delete(import_errors).where(import_errors.c.error_id.in_(part)))
 
 
 def _email_of(touch: Any) -> str | None:
