@@ -71,3 +71,12 @@ def test_a_cost_finer_than_its_currency_is_refused(
     assert r.status_code == 202, r.get_data(as_text=True)
     run_import(intake.db, r.json["import_id"])
     assert intake.status(r.json["import_id"])["status"] == "done"
+
+
+@pytest.mark.parametrize("cost", ["1E+999997", "1E+999998", "1e20", "1000000000000.01", "NaN"])
+def test_an_absurd_cost_is_a_field_error_at_once(intake: Intake, cost: str) -> None:
+    """Past 10^12 units the range check refuses it first: no decimal arithmetic on a million
+    digits (25 s for 1E+999997), no overflow of the column (a 500)."""
+    r = intake.upload(to_csv([person(1)]), "Absurd", cost=cost, currency="JPY")
+    assert r.status_code == 422, r.get_data(as_text=True)
+    assert list(r.json["errors"]["form"]) == ["cost"]

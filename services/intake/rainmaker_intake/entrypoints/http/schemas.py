@@ -11,6 +11,9 @@ from rainmaker_contracts.common import TAG_PATTERN
 from rainmaker_contracts.money import to_minor
 from rainmaker_intake.domain.contact import FIELDS
 
+# A list's cost, in its currency's units: far above any real list, far below what overflows
+# the 64-bit minor-unit column or makes decimal arithmetic slow (1E+999997).
+MAX_COST = Decimal(10) ** 12
 REGION = validate.Regexp(r"^[A-Z]{2}$", error="an ISO 3166-1 alpha-2 code such as DE or GB")
 
 
@@ -21,7 +24,9 @@ class ListUploadSchema(Schema):
     vendor = fields.String(load_default=None, validate=validate.Length(max=300))
     # Kept as written: the currency says how many decimals it may have (checked below), so
     # none are rounded away first.
-    cost = fields.Decimal(load_default=Decimal(0), validate=validate.Range(min=0), as_string=True)
+    cost = fields.Decimal(
+        load_default=Decimal(0), validate=validate.Range(min=0, max=MAX_COST), as_string=True
+    )
     currency = fields.String(load_default="EUR", validate=validate.Regexp(r"^[A-Z]{3}$"))
     purchased_on = fields.Date(load_default=None)
     licence_expires_on = fields.Date(load_default=None)
@@ -42,7 +47,7 @@ class ListUploadSchema(Schema):
     def _cost_fits_currency(self, data: dict[str, Any], **_: Any) -> None:
         try:
             to_minor(data["cost"], data["currency"])
-        except ValueError as exc:
+        except (ValueError, ArithmeticError) as exc:
             raise ValidationError(str(exc), field_name="cost") from None
 
     @validates("mapping")
