@@ -326,3 +326,14 @@ def test_a_bare_touch_of_an_erased_lead_changes_nothing(db):
     before = len(published(db))
     deliver(db, "leads.touched", {"touches": [touch(lead_id, tags=["interest/ai"])]}, "intake")
     assert len(published(db)) == before and count(db, leads, lead_id=lead_id) == 0
+
+
+def test_a_referrer_referring_again_adds_interests_and_keeps_the_first(db):
+    lead_id = new_id()
+    ingest(db, ingested_lead(lead_id))
+    deliver(db, "leads.touched", {"touches": [touch(lead_id, tags=["product/crm"])]}, "intake")
+    twice = [touch(lead_id, tags=["product/erp"]), touch(lead_id, tags=["interest/ai"])]
+    deliver(db, "leads.touched", {"touches": twice}, "intake")  # two in one batch
+    tags = last_tags(db, lead_id)
+    assert {"product/crm", "product/erp", "interest/ai"} <= set(tags)
+    assert count(db, lead_sources, lead_id=lead_id) == 2  # the list, and the referrer

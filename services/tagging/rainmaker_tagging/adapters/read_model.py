@@ -63,20 +63,37 @@ def upsert_leads(
         session.execute(update(leads).where(leads.c.lead_id == bindparam("b_lead_id")), changed)
 
 
-def upsert_sources(session: Session, rows: Iterable[dict[str, Any]], now: datetime) -> None:
-    """One row per (lead, source); a source seen again replaces its tags and name."""
-    by_key = {(r["lead_id"], r["source_type"], r["source_id"]): r for r in rows}
+def upsert_sources(
+    session: Session, rows: Iterable[dict[str, Any]], now: datetime, add_tags: bool = False
+) -> None:
+    """One row per (lead, source); a source seen again replaces its tags and name, or with
+    `add_tags` adds its tags to those it asserted before (a referrer who refers someone again
+    with other interests still asserts the first ones)."""
+    by_key: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for r in rows:
+        key = (r["lead_id"], r["source_type"], r["source_id"])
+        if add_tags and key in by_key:
+            r = {**r, "tags": sorted({*by_key[key]["tags"], *r["tags"]})}
+        by_key[key] = r
     if not by_key:
         return
     lead_ids = {k[0] for k in by_key}
-    have = {
-        (r.lead_id, r.source_type, r.source_id)
+    held = {
+        (r.lead_id, r.source_type, r.source_id): r.tags or []
         for r in session.execute(
             select(
-                lead_sources.c.lead_id, lead_sources.c.source_type, lead_sources.c.source_id
+                lead_sources.c.lead_id,
+                lead_sources.c.source_type,
+                lead_sources.c.source_id,
+                lead_sources.c.tags,
             ).where(lead_sources.c.lead_id.in_(lead_ids))
         )
     }
+    have = set(held)
+    if add_tags:
+        by_key = {
+            k: {**r, "tags": sorted({*held.get(k, []), *r["tags"]})} for k, r in by_key.items()
+        }
     new = [{**r, "updated_at": now} for k, r in by_key.items() if k not in have]
     changed = [
         {

@@ -69,7 +69,7 @@ def leads_touched(session: Session, env: Envelope, data: dict[str, Any]) -> None
          "tags": sorted(set(t["tags"]))}
         for t in touches
     ]  # fmt: skip
-    rm.upsert_sources(session, sources, now)
+    rm.upsert_sources(session, sources, now, add_tags=True)
     for t in touches:
         if t["notes"] and t["notes"].strip():
             rm.add_activity_note(session, {"activity_id": t["touch_id"], "lead_id": t["lead_id"],
