@@ -98,7 +98,10 @@ def _from_http_exception(exc: HTTPException) -> Response | HTTPException:
     errors = data.get("errors") or data.get("messages")
     default_detail = "Invalid input: see `errors`." if errors else exc.description
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    if exc.code == 413 and limit:  # werkzeug's text does not say what the limit is
+    size = request.content_length
+    # werkzeug's text does not say what the limit is (its 413s for too many or too large form
+    # parts keep their own text)
+    if exc.code == 413 and limit and size is not None and size > limit:
         default_detail = f"The upload is larger than this service takes: {_size(limit)}."
     return problem_response(
         exc.code, data.get("message") or default_detail, errors=errors, headers=headers

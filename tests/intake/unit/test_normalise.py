@@ -342,3 +342,10 @@ def test_values_up_to_their_limit_are_kept_whole() -> None:
 
     assert errors == [] and contact is not None
     assert all(len(getattr(contact, name)) == len(v) for name, v in values.items())
+
+
+def test_a_short_value_that_folding_lengthens_past_its_column_is_refused() -> None:
+    contact, errors = norm({"email": "a@x.com", "first_name": "Jane", "postcode": "\ufb03" * 20})
+
+    assert contact is not None and contact.postcode is None
+    assert [e.column for e in errors] == ["postcode"]

@@ -127,7 +127,8 @@ def normalise(
         notes=get("notes"),
         attributes=extra,
     )
-    if v and max(map(len, v.values())) > _SAFE_LENGTH:
+    # Folding may lengthen non-ASCII text ("ﬃ" is "ffi"): such rows are always checked.
+    if v and (max(map(len, v.values())) > _SAFE_LENGTH or not "".join(v.values()).isascii()):
         contact = _within_limits(contact, errors)
     missing = _missing(contact)
     if missing:
