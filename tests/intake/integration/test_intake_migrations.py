@@ -256,3 +256,30 @@ def test_0008_indexes_touches_by_source_instead_of_import_and_back(database_url:
         assert "ix_touches_source_lead" not in _index_names(db, "touches")
     finally:
         db.dispose()
+
+
+def test_0009_puts_list_costs_in_their_currencys_minor_unit_and_back(database_url: str) -> None:
+    """Costs stored in hundredths of any currency become yen for JPY, fils for KWD."""
+    upgrade(MIGRATIONS, database_url, "0008")
+    db = Database(database_url)
+    stored = {"jpy": (12_000_000, "JPY"), "kwd": (123, "KWD"), "eur": (120_000, "EUR")}
+    try:
+        with db.engine.begin() as conn:
+            for list_id, (cost, currency) in stored.items():
+                conn.execute(
+                    text("INSERT INTO lists (list_id, name, cost_minor, currency, tags, "
+                         "created_at) VALUES (:i, :i, :c, :cur, '[]', :now)"),
+                    {"i": list_id, "c": cost, "cur": currency,
+                     "now": datetime(2026, 11, 22, tzinfo=UTC)},
+                )  # fmt: skip
+
+        def costs() -> dict[str, int]:
+            with db.engine.connect() as conn:
+                return dict(conn.execute(text("SELECT list_id, cost_minor FROM lists")).all())
+
+        upgrade(MIGRATIONS, database_url, "0009")
+        assert costs() == {"jpy": 120_000, "kwd": 1_230, "eur": 120_000}
+        command.downgrade(alembic_config(MIGRATIONS, database_url), "0008")
+        assert costs() == {k: cost for k, (cost, _) in stored.items()}
+    finally:
+        db.dispose()
