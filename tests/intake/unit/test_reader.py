@@ -261,6 +261,18 @@ def test_a_quote_left_open_until_the_end_of_the_file_loses_no_row(tmp_path: Path
     assert rows[0].row_number == 3
 
 
+def test_a_quote_left_open_after_a_literal_quote_still_loses_no_row(tmp_path: Path) -> None:
+    """A quote inside an unquoted cell (5" tall) is no reason to miss the one left open."""
+    rows_after = "".join(f"u{i}@x.com,Co {i},\n" for i in range(30))
+    text = 'Email,Company,Notes\na@x.com,5" Pipes,"Acme\n' + rows_after
+    listed = open_list(write(tmp_path, text))
+
+    rows = list(listed.rows())
+
+    assert [(e.row_number, e.column) for e in listed.errors] == [(2, "*")]
+    assert [r.values["email"] for r in rows] == [f"u{i}@x.com" for i in range(30)]
+
+
 def test_a_quote_closed_rows_later_by_another_stray_quote_loses_no_row(tmp_path: Path) -> None:
     """The second stray quote would close the first: a line inside the cell with a whole
     row's delimiters gives the record away, and every line after the first is read again."""

@@ -1,6 +1,7 @@
 """Records of a text list and the header row: shared by CSV/TSV and XLSX reading."""
 
 import csv
+import io
 from collections import deque
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -86,12 +87,23 @@ def csv_records(path: Path, encoding: str, delimiter: str, width: int | None = N
             yield first, f"a quoted value on line {first} is not closed ({why}): {skipped}"
 
 
+def _ends_inside_quotes(text: str, delimiter: str) -> bool:
+    """Does `text` end inside a quoted value? csv's strict mode says so exactly, where
+    counting quotes would count one inside an unquoted cell too (5" tall)."""
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as error:
+        return "unexpected end of data" in str(error)
+    return False
+
+
 def _unclosed(lines: _Lines, delimiter: str, width: int | None) -> str:
     """Why a record read over several lines looks like an unclosed quote, or ''."""
     if len(lines.record) < 2:
         return ""
     texts = [text for _, text in lines.record]
-    if lines.at_end and sum(t.count('"') for t in texts) % 2:
+    if lines.at_end and _ends_inside_quotes("".join(texts), delimiter):
         return "the file ends inside it"
     # A line wholly inside a quoted cell (not the first, which starts the record, nor the
     # last, which ends the cell and holds the record's remaining cells) with as many
