@@ -114,7 +114,7 @@ PHASES = (
     ("read/parse (reader, csv)", ("_chunks", "rows")),
     ("normalise (email, phone, names, company, web)", ("normalise",)),
     ("event building (wire dicts, envelopes, JSON)",
-     ("_wire_lead", "_announce", "add_events", "add_event", "make_envelope")),
+     ("wire_lead", "lead", "announce", "add_events", "add_event", "make_envelope")),
     ("dedup (index, blocking keys, candidate and suppression look-ups, settling matches)",
      ("find", "add", "find_keyed", "add_keyed", "add_packed", "block_keys", "fetch", "blocked",
       "touched_by_import", "_touched_by", "_count_owned", "_settle")),

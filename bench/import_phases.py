@@ -59,7 +59,7 @@ def instrument(every: int) -> None:
     patch(contact_store, "insert_contacts", "insert_contacts")
     patch(ingest, "insert_rows", "insert_touches_decisions")
     patch(ingest, "insert_values", "insert_touches_decisions")
-    patch(ingest, "_announce", "events")
+    patch(ingest, "announce", "events")
     patch(importer, "ingest", "ingest")
     store_chunk = importer._store_chunk
     chunks = [0]

@@ -5,7 +5,8 @@ import pickle
 
 from rainmaker_intake.domain.contact import NormalisedContact, RowError
 from rainmaker_intake.domain.dedup import Keyed
-from rainmaker_intake.service_layer.ingest import Sighting, own_fields
+from rainmaker_intake.service_layer.ingest import Sighting
+from rainmaker_intake.service_layer.lead_events import own_fields
 from rainmaker_intake.service_layer.prepare import Prepared
 
 

@@ -18,15 +18,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-import orjson
-from marshmallow import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from rainmaker_bus import add_events
-from rainmaker_contracts import ContractError
-from rainmaker_contracts.fastload import loader_for
-from rainmaker_contracts.intake import MAX_LEADS_PER_MESSAGE, IngestedLeadV1
 from rainmaker_db import json_text
 from rainmaker_db.bulk import in_batch, insert_rows, insert_values, member_of, rows_where_in
 from rainmaker_db.ids import new_ids
@@ -35,20 +29,13 @@ from rainmaker_intake.adapters.suppression_store import blocked
 from rainmaker_intake.adapters.tables import customers, decisions, touches
 from rainmaker_intake.domain.contact import NormalisedContact
 from rainmaker_intake.domain.dedup import DEFAULT, DedupConfig, DedupIndex, Keyed
+from rainmaker_intake.service_layer.lead_events import (
+    FILLED_FIELDS,
+    LeadHeads,
+    announce,
+    wire_lead,
+)
 
-PRODUCER = "intake"
-# A lead's fields as events carry them (leads.ingested; a touch's `filled`).
-WIRE_FIELDS = frozenset({"email", "phone", "first_name", "last_name", "company", "job_title",
-                         "industry", "website_domain", "city", "region", "country", "postcode",
-                         "employees", "notes"})  # fmt: skip
-# A lead's own fields in leads.ingested (v1), in its order: not its id, source, time or tags.
-OWN_FIELDS = ("email", "phone", "first_name", "last_name", "company", "job_title", "industry",
-              "website_domain", "city", "region", "country", "postcode", "employees", "notes",
-              "attributes")  # fmt: skip
-_OWN_SCHEMA = IngestedLeadV1(only=OWN_FIELDS)
-_own_fast = loader_for(_OWN_SCHEMA)
-_LEAD_SCHEMA = IngestedLeadV1()
-_lead_fast = loader_for(_LEAD_SCHEMA)
 # Written as JSON text (insert_values as_is): None goes in as JSON null, as the JSON column
 # itself would write it.
 _JSON_NULL = json_text(None)
@@ -80,7 +67,7 @@ class Sighting:
     tags: tuple[str, ...] = ()
     keyed: Keyed | None = None  # folded for matching ahead of time, or here
     # Its own fields as leads.ingested carries them, checked and serialised by the helper
-    # (`own_fields`): a new lead's event is then put together from bytes.
+    # (`lead_events.own_fields`): a new lead's event is then put together from bytes.
     wire: bytes | None = None
 
 
@@ -197,21 +184,21 @@ def ingest(
     for m, touch in zip(merges, touched, strict=True):
         out.kinds[m.at] = decision_rows[m.decision]["kind"]
         filled = decision_rows[m.decision]["filled"] or {}
-        touch["filled"] = {k: v for k, v in filled.items() if k in WIRE_FIELDS}
+        touch["filled"] = {k: v for k, v in filled.items() if k in FILLED_FIELDS}
     if refilled:  # a new contact filled in by its own duplicates is stored (and keyed) as filled
         new = [(i, c, Keyed.of(c) if i in refilled else k) for i, c, k in new]
-    heads = _LeadHeads(source, now)
+    heads = LeadHeads(source, now)
     ingested = [
         heads.lead(i, s, s.wire)
         if (s := sighting_of[i]).wire is not None and i not in refilled
-        else _wire_lead(i, c, s, source, now)
+        else wire_lead(i, c, s, source, now)
         for i, c, _ in new
     ]
     store.insert_contacts(session, new, now)
     insert_values(session, touches, TOUCH_COLUMNS, touch_rows, as_is=("original",))
     insert_rows(session, decisions, decision_rows)
     _count_owned(session, matched_existing, out)
-    _announce(session, ingested, touched, import_id, correlation_id or import_id)
+    announce(session, ingested, touched, import_id, correlation_id or import_id)
     return out
 
 
@@ -291,101 +278,3 @@ def _count_owned(session: Session, lead_ids: list[str], out: Outcome) -> None:
     for lead_id in lead_ids:
         out.owned_by_source[source_of.get(lead_id, "unknown")] += 1
     out.existing_customers += sum(1 for lead_id in lead_ids if lead_id in customer_ids)
-
-
-def own_fields(c: NormalisedContact, notes: str | None) -> bytes:
-    """A lead's own fields (OWN_FIELDS) as leads.ingested carries them: checked against the
-    contract and serialised once, by an import's helper process, as JSON object members.
-    Building, checking and serialising a dict per lead took the worker ~9 s of 1M rows."""
-    own = {f: getattr(c, f) for f in OWN_FIELDS[:-2]}
-    own["notes"] = notes or c.notes
-    own["attributes"] = c.attributes
-    _check(_OWN_SCHEMA, _own_fast, own)
-    return orjson.dumps(own)[1:-1]
-
-
-def _check(schema: Any, fast: Any, data: dict[str, Any]) -> None:
-    if fast(data) is None:  # not certain: marshmallow says what is wrong, or lets it through
-        try:
-            schema.load(data)
-        except ValidationError as exc:
-            raise ContractError("leads.ingested v1 lead is invalid", exc.messages) from None
-
-
-class _LeadHeads:
-    """What every lead of a chunk shares (source, time) and its tags, serialised and checked
-    once per chunk (per tag set), for leads put together from bytes."""
-
-    def __init__(self, source: SourceRef, now: datetime) -> None:
-        self.common = {"source": source.wire(), "touched_at": now.isoformat()}
-        self._head = orjson.dumps(self.common)[1:-1]
-        self._tails: dict[tuple[str, ...], bytes] = {}
-
-    def lead(self, lead_id: str, sighting: Sighting, own: bytes) -> orjson.Fragment:
-        tail = self._tails.get(sighting.tags)
-        if tail is None:
-            sample = {"lead_id": lead_id, **self.common, "tags": list(sighting.tags)}
-            _check(_LEAD_SCHEMA, _lead_fast, sample)
-            tail = self._tails[sighting.tags] = orjson.dumps(list(sighting.tags))
-        # Ids are hex digits and dashes: nothing to escape.
-        return orjson.Fragment(
-            b'{"lead_id":"%s",%s,%s,"tags":%s}' % (lead_id.encode(), self._head, own, tail)
-        )
-
-
-def _wire_lead(
-    lead_id: str, c: NormalisedContact, sighting: Sighting, source: SourceRef, now: datetime
-) -> dict[str, Any]:
-    """A new lead as leads.ingested carries it (built here, checked with its message)."""
-    return {
-        "lead_id": lead_id,
-        "source": source.wire(),
-        "touched_at": now.isoformat(),
-        "email": c.email,
-        "phone": c.phone,
-        "first_name": c.first_name,
-        "last_name": c.last_name,
-        "company": c.company,
-        "job_title": c.job_title,
-        "industry": c.industry,
-        "website_domain": c.website_domain,
-        "city": c.city,
-        "region": c.region,
-        "country": c.country,
-        "postcode": c.postcode,
-        "employees": c.employees,
-        "notes": sighting.notes or c.notes,
-        "attributes": c.attributes,
-        "tags": list(sighting.tags),
-    }
-
-
-def _announce(
-    session: Session,
-    ingested: list[dict[str, Any] | orjson.Fragment],
-    touched: list[dict[str, Any]],
-    import_id: str | None,
-    correlation_id: str | None,
-) -> None:
-    for start in range(0, len(ingested), MAX_LEADS_PER_MESSAGE):
-        leads = ingested[start : start + MAX_LEADS_PER_MESSAGE]
-        data = {"import_id": import_id, "leads": leads}
-        if any(isinstance(lead, orjson.Fragment) for lead in leads):
-            # Leads from bytes were checked part by part (own_fields, _LeadHeads); the others
-            # are checked here, one by one.
-            for lead in leads:
-                if isinstance(lead, dict):
-                    _check(_LEAD_SCHEMA, _lead_fast, lead)
-            add_events(session, "leads.ingested", [data], producer=PRODUCER,
-                       correlation_id=correlation_id, validated=True)  # fmt: skip
-        else:
-            add_events(session, "leads.ingested", [data], producer=PRODUCER,
-                       correlation_id=correlation_id)  # fmt: skip
-    for start in range(0, len(touched), MAX_LEADS_PER_MESSAGE):
-        add_events(
-            session,
-            "leads.touched",
-            [{"touches": touched[start : start + MAX_LEADS_PER_MESSAGE]}],
-            producer=PRODUCER,
-            correlation_id=correlation_id,
-        )

@@ -27,7 +27,8 @@ from rainmaker_intake.adapters.reader import ListFile
 from rainmaker_intake.domain.contact import NormalisedContact, RawRow, RowError
 from rainmaker_intake.domain.dedup import Keyed
 from rainmaker_intake.domain.normalise import normalise
-from rainmaker_intake.service_layer.ingest import Sighting, own_fields
+from rainmaker_intake.service_layer.ingest import Sighting
+from rainmaker_intake.service_layer.lead_events import own_fields
 
 log = logging.getLogger(__name__)
 # Rows de-duplicated and committed together. Each commit writes every page the chunk dirtied

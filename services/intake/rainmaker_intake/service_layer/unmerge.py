@@ -14,7 +14,8 @@ from rainmaker_intake.domain.contact import FIELDS, RawRow
 from rainmaker_intake.domain.dedup import Keyed
 from rainmaker_intake.domain.model import NotFound
 from rainmaker_intake.domain.normalise import normalise
-from rainmaker_intake.service_layer.ingest import Sighting, SourceRef, _wire_lead
+from rainmaker_intake.service_layer.ingest import Sighting, SourceRef
+from rainmaker_intake.service_layer.lead_events import wire_lead
 
 PRODUCER = "intake"
 
@@ -74,7 +75,7 @@ def unmerge(session: Session, lead_id: str, decision_id: int) -> str:
             {
                 "import_id": touch.import_id,
                 "leads": [
-                    _wire_lead(
+                    wire_lead(
                         d.merged_id, contact, Sighting(contact, notes=touch.notes), source, now
                     )
                 ],
