@@ -83,10 +83,18 @@ def test_list_to_matched_prospects(stack: Stack) -> None:
         assert item["source"]["id"] == list_id
 
     # Tagging holds the list's tags with their origin; pipeline holds the lead and its source.
+    # Matching takes a list's tags from leads.ingested itself, so tagging may not have the lead
+    # yet when the prospects show: wait for it rather than read once.
     lead_id = items[0]["lead_id"]
-    tags = requests.get(
-        f"{stack.url('tagging')}/leads/{lead_id}/tags", headers=auth(marketing), timeout=10
-    ).json()
+
+    def tagged() -> dict | None:
+        r = requests.get(
+            f"{stack.url('tagging')}/leads/{lead_id}/tags", headers=auth(marketing), timeout=10
+        )
+        assert r.status_code in (200, 404), r.text
+        return r.json() if r.status_code == 200 else None
+
+    tags = stack.wait_for(tagged, timeout=30, message=f"lead {lead_id} in tagging")
     assert any(t["tag"] == "interest/ai" and t["origin"] == "list" for t in tags["tags"]), tags
 
     def in_pipeline() -> dict | None:
