@@ -99,7 +99,9 @@ class Stack:
             start_new_session=True,
         )
 
-    def wait_http(self, url: str, timeout: float = 60) -> None:
+    def wait_http(self, url: str, timeout: float = 120) -> None:
+        # Generous: every web, consumer and relay process of the stack boots at once, and CI
+        # machines are small and slower than a laptop.
         deadline = time.monotonic() + timeout
         last = ""
         while time.monotonic() < deadline:

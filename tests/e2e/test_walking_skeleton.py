@@ -66,13 +66,17 @@ def test_list_to_matched_prospects(stack: Stack) -> None:
     assert report["status"] == "done", report
     assert (report["rows_total"], report["accepted"], report["rejected"]) == (4, 3, 1)
 
+    # Matching hears of am-1 from pipeline's account_manager.upserted: until it has, it
+    # answers 404 for am-1, which is "not yet", not a failure.
     def matched() -> list | None:
         r = requests.get(
             f"{stack.url('matching')}/account-managers/am-1/prospects?limit=10",
             headers=auth(am_key),
             timeout=10,
         )
-        assert r.status_code == 200, r.text
+        assert r.status_code in (200, 404), r.text
+        if r.status_code == 404:
+            return None
         items = r.json()["items"]
         return items if len(items) == 3 else None
 
@@ -94,7 +98,7 @@ def test_list_to_matched_prospects(stack: Stack) -> None:
         assert r.status_code in (200, 404), r.text
         return r.json() if r.status_code == 200 else None
 
-    tags = stack.wait_for(tagged, timeout=30, message=f"lead {lead_id} in tagging")
+    tags = stack.wait_for(tagged, timeout=60, message=f"lead {lead_id} in tagging")
     assert any(t["tag"] == "interest/ai" and t["origin"] == "list" for t in tags["tags"]), tags
 
     def in_pipeline() -> dict | None:
@@ -103,7 +107,7 @@ def test_list_to_matched_prospects(stack: Stack) -> None:
         )
         return r.json() if r.status_code == 200 else None
 
-    lead = stack.wait_for(in_pipeline, timeout=30, message="lead in pipeline")
+    lead = stack.wait_for(in_pipeline, timeout=60, message="lead in pipeline")
     assert lead["touches"][0]["source_id"] == list_id, lead
 
     # Another AM's key cannot read am-1's prospects.

@@ -6,7 +6,7 @@ import uuid
 import pytest
 from sqlalchemy import select, update
 
-from rainmaker_bus import Batched, Consumer, Relay, add_events
+from rainmaker_bus import Batched, BusSettings, Consumer, Relay, add_events
 from rainmaker_bus import messages as m
 from rainmaker_bus.dlq import count_dead, iter_dead
 from rainmaker_bus.tables import inbox, outbox
@@ -23,6 +23,7 @@ from tests.bus.app import (
     queue_depth,
     unsent,
 )
+from tests.bus.conftest import fast_settings
 from tests.support import wait_for
 
 pytestmark = pytest.mark.integration
@@ -32,10 +33,13 @@ pytestmark = pytest.mark.integration
 def run_bus(db, bus_settings, in_thread):
     """Start a relay and a consumer of pipeline.events (threads) with the given behaviour."""
 
-    def start(b: Behaviour, use_inbox: bool = True) -> Consumer:
-        consumer = Consumer(db, bus_settings, QUEUE, handlers(b), use_inbox=use_inbox)
+    def start(
+        b: Behaviour, use_inbox: bool = True, settings: BusSettings | None = None
+    ) -> Consumer:
+        settings = settings or bus_settings
+        consumer = Consumer(db, settings, QUEUE, handlers(b), use_inbox=use_inbox)
         in_thread(consumer)
-        in_thread(Relay(db, bus_settings))
+        in_thread(Relay(db, settings))
         assert consumer.link.wait_ready(30)  # topology declared, consuming
         return consumer
 
@@ -49,9 +53,12 @@ def inbox_ids(db):
         )
 
 
-def test_effect_and_inbox_commit_together(db, run_bus):
+def test_effect_and_inbox_commit_together(db, run_bus, bus_settings):
     b = Behaviour(fail_on={"lead-1"})
-    consumer = run_bus(b)
+    # The test clears fail_on between lead-1's first attempt and a retry: a long last back-off
+    # keeps a slow test thread from missing every retry (lead-1 would be dead-lettered).
+    settings = fast_settings(bus_settings.amqp_url, retry_delays_s=(0.2, 10.0))
+    consumer = run_bus(b, settings=settings)
     ids = emit(db, [0, 1])
     wait_for(lambda: "lead-0" in effect_counts(db), 30, message="lead-0 applied")
     wait_for(lambda: b.calls.count(ids[1]) >= 1, 30, message="lead-1 attempted")
@@ -62,7 +69,8 @@ def test_effect_and_inbox_commit_together(db, run_bus):
     wait_for(lambda: "lead-1" in effect_counts(db), 30, message="lead-1 applied on retry")
     assert effect_counts(db) == {"lead-0": 1, "lead-1": 1}
     assert inbox_ids(db) == set(ids)
-    assert consumer.processed == 2
+    # The counter is bumped just after the commit the wait above saw.
+    wait_for(lambda: consumer.processed == 2, 30, message="two processed")
 
 
 def test_handler_writes_are_rolled_back_with_its_failure(db, bus_settings, in_thread):
@@ -89,7 +97,13 @@ def test_redelivered_message_has_no_second_effect(db, run_bus, use_inbox):
     b = Behaviour()
     [mid] = emit(db, [7])
     consumer = run_bus(b, use_inbox=use_inbox)
-    wait_for(lambda: effect_counts(db).get("lead-7"), 30, message="first delivery applied")
+    # Also wait for the relay to mark the row sent (after its confirm, which may land after
+    # the effect): a mark after the reset below would undo it, and nothing would be re-sent.
+    wait_for(
+        lambda: effect_counts(db).get("lead-7") and unsent(db) == 0,
+        30,
+        message="first delivery applied and marked sent",
+    )
     # The relay crashed before marking the row: it publishes the same message (same id) again.
     with db.transaction() as s:
         s.execute(update(outbox).where(outbox.c.message_id == mid).values(published_at=None))
@@ -115,7 +129,8 @@ def test_always_failing_message_is_retried_then_dead_lettered_with_error(db, run
     assert dead.headers[m.ERROR] == dead.error and dead.headers[m.QUEUE] == QUEUE.name
     assert dead.attempts == 1 + len(bus_settings.retry_delays_s)
     assert json.loads(dead.body)["id"] == ids[1]
-    assert consumer.dead_lettered == 1
+    # Counted once the dead letter is confirmed, which may be after it shows in the queue.
+    wait_for(lambda: consumer.dead_lettered == 1, 30, message="dead letter counted")
     assert queue_depth(bus_settings.amqp_url, QUEUE.name) == 0
 
 

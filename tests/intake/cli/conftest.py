@@ -110,7 +110,7 @@ def worker(db: Database) -> Iterator[Callable[..., None]]:
     def start(before: Callable[[Any], None] | None = None) -> None:
         def run() -> None:
             try:
-                job = wait_for(lambda: queued_import(db), timeout=20, message="a queued import")
+                job = wait_for(lambda: queued_import(db), timeout=60, message="a queued import")
                 if before is not None:
                     before(job)
                 run_import(db, job.import_id)
