@@ -1,6 +1,6 @@
 """Where an import's time goes, chunk by chunk: the service layer alone, in this process.
 
-    .venv/bin/python bench/import_phases.py [FILE] [--rows 100000] [--rows-per-chunk 5000]
+    .venv/bin/python bench/import_phases.py [FILE] [--rows 100000] [--rows-per-chunk N]
         [--inline] [--every 10] [--background-checkpoints]
 
 Imports FILE (default: bench/import.py's generated list of --rows rows, made if missing)
@@ -31,6 +31,7 @@ sys.path[:0] = [str(ROOT)]  # tests.support and bench/ import from the repo root
 from rainmaker_db import var_dir  # noqa: E402
 from rainmaker_intake.adapters import contact_store  # noqa: E402
 from rainmaker_intake.service_layer import importer, ingest  # noqa: E402
+from rainmaker_intake.service_layer.prepare import CHUNK_ROWS  # noqa: E402
 from tests.support.imports import import_directly  # noqa: E402
 
 spent: defaultdict[str, float] = defaultdict(float)  # seconds by phase
@@ -90,7 +91,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("file", type=Path, nargs="?")
     ap.add_argument("--rows", type=int, default=100_000, help="without FILE: the list's size")
-    ap.add_argument("--rows-per-chunk", type=int, default=5000)
+    ap.add_argument("--rows-per-chunk", type=int, default=CHUNK_ROWS)  # as the worker
     ap.add_argument("--inline", action="store_true", help="no helper process")
     ap.add_argument("--every", type=int, default=10, help="print every N-th chunk")
     ap.add_argument("--background-checkpoints", action="store_true",
