@@ -34,12 +34,10 @@ log = logging.getLogger(__name__)
 # Rows de-duplicated and committed together. Each commit writes every page the chunk dirtied
 # in the (random) blocking-key index, about all of them once the table is large, so fewer,
 # larger chunks write far less: 1M rows end to end took 161 s in chunks of 20,000 against
-# 180 s in chunks of 5,000, and 1M in process 95.6 s in chunks of 40,000 against 104.1 s in
-# chunks of 20,000 (commits 8.3 -> 5.0 s, candidate fetches 12.6 -> 10.6 s). A chunk holds
-# SQLite's write lock for ~2-5 s; other writers wait (busy timeout 30 s).
-CHUNK_ROWS = 40_000
-# Rows the helper may read ahead of the worker, in whole chunks (at least one): bounds its
-# lead and memory (4 chunks of 20,000 took the helper to 655 MiB).
+# 180 s in chunks of 5,000. A chunk holds SQLite's write lock for ~1-3 s.
+CHUNK_ROWS = 20_000
+# Rows the helper may read ahead of the worker, in whole chunks: bounds its lead and memory
+# (4 chunks of 20,000 took the helper to 655 MiB).
 READ_AHEAD_ROWS = 40_000
 COUNTERS = (
     "accepted",
