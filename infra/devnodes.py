@@ -245,11 +245,15 @@ class RabbitNode:
 
     @classmethod
     def preset(cls, name: str, base_dir: Path | None = None) -> RabbitNode:
-        """A named node: the presets' ports, else those it last started with, else dev's."""
+        """A named node: the presets' ports, else those it last started with, else dev's
+        (with no management listener)."""
         ports = RABBIT_PRESETS.get(name)
         if ports is None:
             saved = _load_params((base_dir or var_dir()) / "rabbitmq" / name)
-            ports = RabbitPreset(**saved) if saved else RABBIT_PRESETS["dev"]
+            # Dev's ports only as a start (callers give their own), without dev's management
+            # listener: a second node inheriting it could not boot beside the dev node.
+            default = RABBIT_PRESETS["dev"]._replace(management_port=None)
+            ports = RabbitPreset(**saved) if saved else default
         return cls(name, ports.amqp_port, ports.dist_port, base_dir, ports.management_port)
 
     @classmethod

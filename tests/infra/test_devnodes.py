@@ -137,3 +137,19 @@ def test_unique_ids_are_unique_and_safe_names() -> None:
     ids = {unique_id("x") for _ in range(1000)}
     assert len(ids) == 1000
     assert all(i.startswith("x_") and i.replace("_", "").isalnum() for i in ids)
+
+
+def test_a_node_of_a_new_name_does_not_inherit_the_dev_management_port(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A test node given only AMQP and distribution ports (RAINMAKER_TEST_FAULT_RABBIT_*) took
+    dev's management port, 15682, and failed to boot beside a running dev node."""
+    monkeypatch.setenv("RAINMAKER_X_RABBIT_NAME", "brand-new")
+    monkeypatch.setenv("RAINMAKER_X_RABBIT_AMQP_PORT", "6123")
+    monkeypatch.setenv("RAINMAKER_X_RABBIT_DIST_PORT", "26123")
+    monkeypatch.setenv("RAINMAKER_VAR_DIR", str(tmp_path))
+    node = RabbitNode.from_env("RAINMAKER_X_RABBIT", default="unused")
+    assert (node.amqp_port, node.dist_port, node.management_port) == (6123, 26123, None)
+    monkeypatch.setenv("RAINMAKER_X_RABBIT_MANAGEMENT_PORT", "16123")
+    assert RabbitNode.from_env("RAINMAKER_X_RABBIT", default="unused").management_port == 16123
+    assert RabbitNode.preset("dev").management_port == 15682
