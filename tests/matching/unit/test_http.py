@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from ..builders import am_event, deal, lead, new_id, tagged
+from ..builders import am_event, deal, lead, new_id, stage, tagged
 
 PROSPECTS = "/account-managers/{}/prospects"
 CLAIMS = "/account-managers/{}/claims"
@@ -174,3 +174,18 @@ def test_openapi_documents_the_endpoints(client) -> None:
     assert {"200", "201", "404", "409"} <= set(
         paths["/account-managers/{am_id}/claims"]["post"]["responses"]
     )
+
+
+def test_a_lead_assigned_in_pipeline_is_neither_shown_to_nor_claimable_by_other_ams(
+    client, bearer, world, deliver
+) -> None:
+    # An admin assigned the finance lead to am-2 in pipeline: lead.stage_changed names its owner.
+    deliver("lead.stage_changed", {**stage(world["finance"], "prospect"), "am_id": "am-2"})
+    mine, theirs = bearer("account_manager", "am-1"), bearer("account_manager", "am-2")
+    listed = client.get(PROSPECTS.format("am-1"), headers=mine).get_json()["items"]
+    assert world["finance"] not in [i["lead_id"] for i in listed]
+    taken = client.post(CLAIMS.format("am-1"), json={"lead_id": world["finance"]}, headers=mine)
+    assert taken.status_code == 409 and taken.mimetype == "application/problem+json"
+    # its owner may still record a claim on it
+    own = client.post(CLAIMS.format("am-2"), json={"lead_id": world["finance"]}, headers=theirs)
+    assert own.status_code == 201

@@ -33,9 +33,11 @@ from rainmaker_matching.domain.model import (
 PRODUCER = "matching"
 
 
-def _check_claimable(row: Any, lead_id: str) -> None:
+def _check_claimable(row: Any, lead_id: str, am_id: str) -> None:
     if row is None or row.status == ProspectStatus.ERASED or row.ingested_at is None:
         raise UnknownProspect(lead_id)
+    if row.status == ProspectStatus.CLAIMED and row.claimed_by != am_id:
+        raise AlreadyClaimed(lead_id)  # pipeline assigned it to another AM (no claim here)
     if row.status == ProspectStatus.MERGED:
         raise NotClaimable(lead_id, f"it was merged into {row.merged_into}")
     if row.status == ProspectStatus.CLOSED:
@@ -66,7 +68,7 @@ def claim_prospect(
         if held.am_id == cmd.am_id:
             return held, False
         raise AlreadyClaimed(cmd.lead_id)
-    _check_claimable(repo.get_prospect(session, cmd.lead_id), cmd.lead_id)
+    _check_claimable(repo.get_prospect(session, cmd.lead_id), cmd.lead_id, am.am_id)
     if not am.active:
         raise AccountManagerInactive(am.am_id)
     if repo.open_claims(session, am.am_id) >= am.capacity:

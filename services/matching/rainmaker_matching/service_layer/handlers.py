@@ -40,7 +40,9 @@ def leads_merged(session: Session, env: Envelope, data: dict[str, Any]) -> None:
 
 
 def lead_stage_changed(session: Session, env: Envelope, data: dict[str, Any]) -> None:
-    index.change_stage(session, data["lead_id"], data["to_stage"], data["changed_at"], _at(env))
+    index.change_stage(
+        session, data["lead_id"], data["to_stage"], data["changed_at"], _at(env), data["am_id"]
+    )
 
 
 def deal_closed(session: Session, env: Envelope, data: dict[str, Any]) -> None:

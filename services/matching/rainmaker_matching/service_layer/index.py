@@ -96,9 +96,17 @@ def replace_tags(session: Session, leads: Sequence[Mapping[str, Any]], now: date
 
 
 def change_stage(
-    session: Session, lead_id: str, to_stage: str, changed_at: datetime, now: datetime
+    session: Session,
+    lead_id: str,
+    to_stage: str,
+    changed_at: datetime,
+    now: datetime,
+    am_id: str | None = None,
 ) -> None:
-    """Record the lead's stage; an older stage change arriving late does not win."""
+    """Record the lead's stage; an older stage change arriving late does not win.
+
+    A lead that pipeline gives an owner (`am_id`, e.g. an admin's assignment) is that AM's
+    from now on: it leaves every other AM's list and cannot be claimed from under them."""
     repo.ensure_prospects(session, [lead_id], now)
     changed_at = changed_at.astimezone(UTC)
     session.execute(
@@ -109,3 +117,11 @@ def change_stage(
         )
         .values(stage=to_stage, stage_changed_at=changed_at, updated_at=now)
     )
+    if am_id is not None:
+        # Only an available lead: a matching claim (and closed or tombstoned rows) stays as is.
+        session.execute(
+            update(prospects)
+            .where(prospects.c.lead_id == lead_id, prospects.c.status == ProspectStatus.AVAILABLE)
+            .values(status=ProspectStatus.CLAIMED, claimed_by=am_id, claimed_at=changed_at,
+                    updated_at=now)
+        )
