@@ -3,8 +3,10 @@
 Formula injection: a cell such as `=HYPERLINK(...)` or `@SUM(...)` typed into a lead's name
 runs as a formula when the export is opened in Excel or Sheets. Every text cell beginning
 with `=`, `+`, `-`, `@`, tab or carriage return gets a leading apostrophe (OWASP's advice),
-which spreadsheets display as text. Numbers are left alone, so -5 stays a number; a text
-cell "-5" becomes "'-5". None becomes an empty cell.
+which spreadsheets display as text. So does a cell starting with a full-width form of those
+signs (U+FF1D and kin), or with blanks or line breaks before any of them, which spreadsheets
+skip. Numbers are left alone, so -5 stays a number; a text cell "-5" becomes "'-5". None
+becomes an empty cell.
 """
 
 import csv
@@ -15,13 +17,16 @@ from typing import Any
 
 from flask import Response, stream_with_context
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def neutralise(value: Any) -> Any:
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    # lstrip(): " =1+1" or "\n=1+1" is a formula too once the spreadsheet skips the blanks.
+    if isinstance(value, str) and (
+        value.startswith(_FORMULA_START) or value.lstrip().startswith(_FORMULA_START)
+    ):
         return "'" + value
     return value
 
