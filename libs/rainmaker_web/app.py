@@ -24,6 +24,7 @@ from rainmaker_web.auth import SECURITY_SCHEME, install_auth
 from rainmaker_web.health import health_blueprint
 from rainmaker_web.keystore import KeyStore
 from rainmaker_web.metrics import install_metrics
+from rainmaker_web.nul_guard import install_nul_guard
 from rainmaker_web.request_id import install_request_id
 
 DEFAULT_CONFIG: dict[str, Any] = {
@@ -56,7 +57,8 @@ def create_base_app(
     app.config.update(DEFAULT_CONFIG)
     app.config.update(API_TITLE=title, API_VERSION=version)
     app.config.update(config or {})
-    # Hook order matters: request id first (everything logs it), then the timer, then auth.
+    # Hook order matters: request id first (everything logs it), then the timer, then auth,
+    # then the NUL guard.
     install_request_id(app)
     install_metrics(app, service)
     api = RainmakerApi(app, spec_kwargs={"security": [{SECURITY_SCHEME: []}]})
@@ -65,6 +67,7 @@ def create_base_app(
     )
     # Only the OpenAPI document and docs page exist so far: they are public.
     install_auth(app, key_store, public_endpoints=set(app.view_functions))
+    install_nul_guard(app)
     api.register_blueprint(health_blueprint({"auth": key_store.check, **readiness_checks}))
     app.extensions["rainmaker_web.key_store"] = key_store
     return app, api

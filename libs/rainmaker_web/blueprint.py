@@ -3,9 +3,9 @@
 flask-smorest ships no type hints, so under mypy --strict its decorators would make every
 view untyped; this subclass gives them `Callable[[F], F]` signatures and changes nothing else.
 
-Pagination (every list endpoint): `?page=` (from 1) and `?page_size=` (default 50, at most
-500; more is a 422). Responses carry `X-Pagination` (JSON: total, total_pages, page, ...) and
-an RFC 8288 `Link` header (first/prev/next/last). Paginate in the service layer:
+Pagination (every list endpoint): `?page=` (from 1 to MAX_PAGE) and `?page_size=` (default
+50, at most 500; more is a 422). Responses carry `X-Pagination` (JSON: total, total_pages,
+page, ...) and an RFC 8288 `Link` header (first/prev/next/last). Paginate in the service layer:
 
     @blp.route("/leads")
     @require_roles("marketing", "manager")
@@ -19,6 +19,7 @@ an RFC 8288 `Link` header (first/prev/next/last). Paginate in the service layer:
 """
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
@@ -26,9 +27,14 @@ import flask_smorest
 from flask import request
 from flask_smorest.pagination import PaginationParameters
 
-F = TypeVar("F", bound=Callable[..., Any])
+from rainmaker_web.problems import ProblemError
 
-__all__ = ["Blueprint", "PaginationParameters", "pagination_links"]
+F = TypeVar("F", bound=Callable[..., Any])
+# The offset (page - 1) * page_size must fit the databases' 64-bit OFFSET; a bigger page
+# would fail there as a 500. A billion pages is beyond any list we hold.
+MAX_PAGE = 1_000_000_000
+
+__all__ = ["MAX_PAGE", "Blueprint", "PaginationParameters", "pagination_links"]
 
 
 def pagination_links(page: int, page_size: int, total: int) -> str:
@@ -65,7 +71,21 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]  # flask-smorest
         return cast(Callable[[F], F], super().alt_response(status_code, response, **kwargs))
 
     def paginate(self, pager: Any = None, **kwargs: Any) -> Callable[[F], F]:
-        return cast(Callable[[F], F], super().paginate(pager, **kwargs))
+        smorest_paginate = super().paginate(pager, **kwargs)
+
+        def decorate(func: F) -> F:
+            @wraps(func)
+            def bounded(*args: Any, **kw: Any) -> Any:
+                params = kw.get("pagination_parameters")
+                if params is not None and params.page > MAX_PAGE:
+                    raise ProblemError(422, "Invalid input: see `errors`.", errors={
+                        "query": {"page": [f"Must be less than or equal to {MAX_PAGE}."]}
+                    })
+                return func(*args, **kw)
+
+            return cast(F, smorest_paginate(bounded))
+
+        return decorate
 
     @staticmethod
     def doc(**kwargs: Any) -> Callable[[F], F]:

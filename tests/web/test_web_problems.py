@@ -56,6 +56,25 @@ def test_bad_pagination_is_422_problem(client, bearer):
     assert "page_size" in body["errors"]["query"]
 
 
+def test_a_page_beyond_a_64_bit_offset_is_422_problem(client, bearer):
+    body = assert_problem(client.get(f"/contacts?page={10**20}", headers=bearer("marketing")), 422)
+    assert "page" in body["errors"]["query"]
+
+
+def test_nul_characters_are_400_problems(client, bearer):
+    headers = bearer("marketing")
+    for r in (
+        client.get("/leads/a%00b", headers=headers),
+        client.get("/contacts?tag=a%00", headers=headers),
+        client.post("/contacts", json={"email": "a@example.com", "name": ["x\x00"]},
+                    headers=headers),
+        client.post("/contacts", json={"email": "a@example.com", "x\x00": 1}, headers=headers),
+        client.post("/contacts", data={"name": "x\x00"}, headers=headers),
+    ):
+        assert "NUL" in assert_problem(r, 400)["detail"]
+    assert client.get("/contacts?tag=a%00").status_code == 401  # auth first
+
+
 def test_unexpected_exception_is_opaque_500(client, bearer, caplog):
     r = client.get("/boom", headers=bearer("marketing"))
     body = assert_problem(r, 500)

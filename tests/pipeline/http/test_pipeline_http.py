@@ -252,3 +252,64 @@ def test_openapi_and_health_need_no_key(client):
     assert spec.status_code == 200
     assert "/leads/{lead_id}/deals" in spec.json["paths"]
     assert client.get("/healthz").status_code == 200
+
+
+@pytest.fixture
+def their_opportunity(client, am, their_lead):
+    for stage in ("lead", "opportunity"):
+        r = client.post(f"/leads/{their_lead}/stage", json={"to_stage": stage}, headers=am[1])
+        assert r.status_code == 200
+    return their_lead
+
+
+@pytest.mark.parametrize(
+    ("what", "body", "field"),
+    [
+        ("deals", {"outcome": "won", "value_minor": 2**63, "currency": "EUR"}, "value_minor"),
+        ("deals", {"outcome": "won", "value_minor": 10**30, "currency": "EUR"}, "value_minor"),
+        (
+            "deals",
+            {"outcome": "lost", "value_minor": 0, "currency": "EUR",
+             "closed_at": "0001-01-01T00:00:00+05:00"},
+            "closed_at",
+        ),
+        ("activities", {"kind": "call", "occurred_at": "0001-01-01T00:00:00+01:00"}, "occurred_at"),
+        ("activities", {"kind": "call", "occurred_at": "9999-12-31T23:00:00-05:00"}, "occurred_at"),
+    ],
+)
+def test_out_of_range_numbers_and_times_are_422_not_500(
+    client, am, their_opportunity, what, body, field
+):
+    r = client.post(f"/leads/{their_opportunity}/{what}", json=body, headers=am[1])
+    assert (r.status_code, r.mimetype) == (422, PROBLEM), r.get_data(as_text=True)
+    assert field in r.json["errors"]["json"]
+
+
+def test_a_huge_cost_or_page_is_422_not_500(client, bearer):
+    cost = {"source_type": "event", "source_id": "expo", "amount_minor": 10**30, "currency": "EUR"}
+    r = client.post("/costs", json=cost, headers=bearer("marketing"))
+    assert (r.status_code, r.mimetype) == (422, PROBLEM)
+    assert "amount_minor" in r.json["errors"]["json"]
+    for path in ("/costs", "/account-managers"):
+        r = client.get(f"{path}?page={10**20}", headers=bearer("manager"))
+        assert (r.status_code, r.mimetype) == (422, PROBLEM), path
+        assert "page" in r.json["errors"]["query"]
+
+
+def test_an_account_manager_id_in_the_path_is_checked_like_one_in_the_body(client, bearer):
+    body = {"name": "Cy", "capacity": 1}
+    # too long for the columns; not [A-Za-z0-9._:-]
+    for am_id in ("a" * 65, "am%20cy", "am-%C3%A9"):
+        r = client.put(f"/account-managers/{am_id}", json=body, headers=bearer("admin"))
+        assert (r.status_code, r.mimetype) == (422, PROBLEM), am_id
+        assert "am_id" in r.json["errors"]["path"]
+    r = client.put("/account-managers/am.cy:1", json=body, headers=bearer("admin"))
+    assert r.status_code == 201
+
+
+def test_too_deeply_nested_json_is_a_400(client, am, their_lead):
+    deep = "[" * 100_000 + "]" * 100_000
+    r = client.post(f"/leads/{their_lead}/activities", data=deep,
+                    content_type="application/json", headers=am[1])  # fmt: skip
+    assert (r.status_code, r.mimetype) == (400, PROBLEM)
+    assert "nested" in r.json["detail"]

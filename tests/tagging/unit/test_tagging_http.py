@@ -100,6 +100,12 @@ def test_taxonomy_writes_are_checked(client, bearer):
     malformed = client.post("/taxonomy", json={"tag": "Interest X", "label": "X"}, headers=admin)
     assert malformed.status_code == 422
     assert "tag" in malformed.get_json()["errors"]["json"]
+    # longer than the tag columns hold: PostgreSQL would refuse it as a 500
+    too_long = client.post(
+        "/taxonomy", json={"tag": "interest/" + "a" * 200, "label": "X"}, headers=admin
+    )
+    assert too_long.status_code == 422 and too_long.mimetype == PROBLEM
+    assert "tag" in too_long.get_json()["errors"]["json"]
 
 
 def test_rules_are_created_listed_and_changed(client, bearer):

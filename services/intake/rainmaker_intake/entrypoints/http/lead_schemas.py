@@ -60,7 +60,8 @@ class LeadSchema(Schema):
 
 
 class UnmergeSchema(Schema):
-    decision_id = fields.Integer(required=True)
+    # Bounded to the 64-bit id column: a bigger integer would fail in the database as a 500.
+    decision_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**63 - 1))
 
 
 class UnmergedSchema(Schema):

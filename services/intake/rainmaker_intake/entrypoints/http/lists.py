@@ -38,7 +38,9 @@ def upload_list(form: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
         tags=s.parse_tags(form["tags"]),
         default_region=form["default_region"],
         mapping=s.parse_mapping(form["mapping"]),
-        file_name=upload.filename,
+        # Informational only, and the client's to choose: cut to the column's 300 characters
+        # (PostgreSQL refuses longer as a 500).
+        file_name=upload.filename[:300] if upload.filename else upload.filename,
     )
     path, sha256 = svc.store_upload(upload.stream, settings().upload_dir)
     check_upload(path, cmd.mapping, settings().limits)  # 422 now, not a failed import later

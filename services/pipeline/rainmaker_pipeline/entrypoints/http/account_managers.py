@@ -45,6 +45,7 @@ def create_account_manager(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/account-managers/<am_id>", methods=["PUT"])
+@blp.arguments(s.AccountManagerPathSchema, location="path", as_kwargs=True)
 @blp.arguments(s.AccountManagerInSchema)
 @blp.response(200, s.AccountManagerSchema)
 @blp.alt_response(201, schema=s.AccountManagerSchema, description="Created")

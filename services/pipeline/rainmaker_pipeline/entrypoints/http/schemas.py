@@ -1,6 +1,8 @@
 """Request and response bodies of the pipeline API. Money is integer minor units + currency."""
 
-from marshmallow import Schema, fields, validate
+from datetime import UTC, datetime
+
+from marshmallow import Schema, ValidationError, fields, validate
 
 from rainmaker_contracts.common import (
     ACTIVITY_KINDS,
@@ -12,6 +14,20 @@ from rainmaker_contracts.common import (
 )
 from rainmaker_pipeline.domain.attribution import Attribution, GroupBy
 
+# An amount in minor units: far above any real deal or spend, far below what overflows the
+# 64-bit columns (a bigger integer would reach the database and fail there as a 500).
+MAX_MINOR = 10**15
+MINOR = validate.Range(min=0, max=MAX_MINOR)
+
+
+def _utc_representable(value: datetime) -> None:
+    # 0001-01-01T00:00+05:00 lies before the first UTC instant Python can hold (and
+    # 9999-12-31T23:00-05:00 after the last): converting it to UTC for storage would raise.
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        raise ValidationError("Not a time that can be stored in UTC.") from None
+
 
 class AccountManagerInSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=300))
@@ -22,12 +38,20 @@ class AccountManagerInSchema(Schema):
     active = fields.Boolean(load_default=True)
 
 
+AM_ID = validate.Regexp(r"^[A-Za-z0-9._:\-]{1,64}$")
+
+
 class NewAccountManagerSchema(AccountManagerInSchema):
     am_id = fields.String(
         load_default=None,
-        validate=validate.Regexp(r"^[A-Za-z0-9._:\-]{1,64}$"),
+        validate=AM_ID,
         metadata={"description": "optional; a new id is minted when absent"},
     )
+
+
+class AccountManagerPathSchema(Schema):
+    # PUT creates the AM under the path's id: it must meet the same rule as one in a body.
+    am_id = fields.String(required=True, validate=AM_ID)
 
 
 class AccountManagerSchema(Schema):
@@ -55,7 +79,9 @@ class StageChangeSchema(Schema):
 class ActivityInSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(ACTIVITY_KINDS))
     notes = fields.String(load_default="", validate=validate.Length(max=20_000))
-    occurred_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    occurred_at = fields.AwareDateTime(
+        load_default=None, allow_none=True, validate=_utc_representable
+    )
 
 
 class ActivitySchema(Schema):
@@ -69,10 +95,12 @@ class ActivitySchema(Schema):
 
 class DealInSchema(Schema):
     outcome = fields.String(required=True, validate=validate.OneOf(DEAL_OUTCOMES))
-    value_minor = fields.Integer(required=True, validate=validate.Range(min=0))
+    value_minor = fields.Integer(required=True, validate=MINOR)
     currency = currency_field(required=True)
     product = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
-    closed_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    closed_at = fields.AwareDateTime(
+        load_default=None, allow_none=True, validate=_utc_representable
+    )
 
 
 class DealSchema(Schema):
@@ -134,7 +162,7 @@ class LeadSchema(LeadSummarySchema):
 class CostInSchema(Schema):
     source_type = fields.String(required=True, validate=validate.OneOf(SOURCE_TYPES))
     source_id = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    amount_minor = fields.Integer(required=True, validate=validate.Range(min=0))
+    amount_minor = fields.Integer(required=True, validate=MINOR)
     currency = currency_field(required=True)
     period = fields.String(
         load_default=None,

@@ -9,11 +9,15 @@ from rainmaker_tagging.domain.model import NAMESPACES, RuleField, RuleKind
 from rainmaker_tagging.domain.rules import MAX_PATTERN_LENGTH
 
 MAX_TAGS_PER_LEAD = 200
+MAX_TAG_LENGTH = 200  # the tag columns' size: a longer tag would fail in PostgreSQL as a 500
 
 
 def _tag(**kwargs: Any) -> fields.String:
     return fields.String(
-        validate=validate.Regexp(TAG_PATTERN, error="Not a tag: use <namespace>/<path>."),
+        validate=[
+            validate.Regexp(TAG_PATTERN, error="Not a tag: use <namespace>/<path>."),
+            validate.Length(max=MAX_TAG_LENGTH),
+        ],
         metadata={"example": "industry/software"},
         **kwargs,
     )
