@@ -156,3 +156,40 @@ def test_erasure_forgets_the_person_but_keeps_the_figures(db, deliver):
     assert (state["company"], state["tags"]) == (None, [])
     assert state["stage"] == "suspect" and len(state["touches"]) == 1
     assert state["allowed_next_stages"] == []
+
+
+def test_a_merge_into_a_lead_merged_meanwhile_reaches_the_end_of_the_chain(db, deliver):
+    """b was merged into c before a's merge into b arrived: a's touches and owner go to c,
+    the lead the reports count, not to b, which they leave out."""
+    a, b, c = new_id(), new_id(), new_id()
+    deliver("leads.ingested", ingested(lead(a, source("referral", "ref-1"), days=-3)))
+    deliver("leads.ingested", ingested(lead(b, source("event", "ev-1"), days=-2)))
+    deliver("leads.ingested", ingested(lead(c, source("web", "site"))))
+    deliver("prospect.claimed", claimed(a, "am-4"))
+    deliver("leads.merged", merged(c, b))
+    deliver("leads.merged", merged(b, a))
+    root = get(db, c)
+    assert [t["source_type"] for t in root["touches"]] == ["referral", "event", "web"]
+    assert root["am_id"] == "am-4"
+    assert get(db, a)["merged_into"] == b  # the link intake sent is kept
+    deliver("leads.merged", merged(b, a, undone=True))
+    assert [t["source_type"] for t in get(db, c)["touches"]] == ["event", "web"]
+    assert [t["source_type"] for t in get(db, a)["touches"]] == ["referral"]
+
+
+def test_touches_and_ingestion_of_a_lead_merged_first_count_for_the_survivor(db, deliver):
+    """The merge overtook the merged lead's ingestion and a later touch: their touches go to
+    the survivor (the lead the reports count) and an undo gives them back."""
+    survivor, dup = new_id(), new_id()
+    deliver("leads.ingested", ingested(lead(survivor, source("web", "site"))))
+    deliver("leads.merged", merged(survivor, dup))
+    deliver("leads.ingested", ingested(lead(dup, source("referral", "ref-1"), days=-3)))
+    deliver("leads.touched", touched((new_id("t-"), dup, source("event", "ev-1"), 1)))
+    assert [t["source_type"] for t in get(db, survivor)["touches"]] == [
+        "referral",
+        "web",
+        "event",
+    ]
+    deliver("leads.merged", merged(survivor, dup, undone=True))
+    assert [t["source_type"] for t in get(db, survivor)["touches"]] == ["web"]
+    assert [t["source_type"] for t in get(db, dup)["touches"]] == ["referral", "event"]

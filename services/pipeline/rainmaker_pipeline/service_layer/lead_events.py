@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from rainmaker_pipeline.adapters.tables import activities, deals, leads, stage_history, touches
 from rainmaker_pipeline.domain.stages import OPEN_STAGES, Stage
 from rainmaker_pipeline.service_layer.lead_state import find_lead, move_stage
-from rainmaker_pipeline.service_layer.readmodel import ensure_leads
+from rainmaker_pipeline.service_layer.readmodel import ensure_leads, root_of
 
 _MOVABLE = (touches, activities, deals)  # what follows a lead into its survivor
 
@@ -33,12 +33,15 @@ def merge_leads(session: Session, merges: list[dict[str, Any]], at: datetime) ->
                 .values(merged_into=None, updated_at=at)
             )
             continue
+        # The survivor may itself have been merged meanwhile: what moves goes to the end of
+        # its chain, the lead the reports count (the link below still names the survivor).
+        root = root_of(session, survivor)
         for table in _MOVABLE:
-            session.execute(update(table).where(table.c.lead_id == merged).values(lead_id=survivor))
+            session.execute(update(table).where(table.c.lead_id == merged).values(lead_id=root))
         owner = session.execute(select(leads.c.am_id).where(leads.c.lead_id == merged)).scalar()
         session.execute(
             update(leads)
-            .where(leads.c.lead_id == survivor)
+            .where(leads.c.lead_id == root)
             .values(am_id=func.coalesce(leads.c.am_id, owner), updated_at=at)
         )
         session.execute(

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from rainmaker_pipeline.adapters.sql import insert_missing, upsert
@@ -101,13 +101,23 @@ def add_touches(session: Session, new: list[dict[str, Any]]) -> None:
     if not new:
         return
     ensure_leads(session, {t["lead_id"]: t["touched_at"] for t in new})
+    # A lead merged before its touches arrived: they count for its survivor (an undone merge
+    # gives them back by `original_lead_id`).
+    merged = set(
+        session.execute(
+            select(leads.c.lead_id).where(
+                leads.c.lead_id.in_({t["lead_id"] for t in new}), leads.c.merged_into.is_not(None)
+            )
+        ).scalars()
+    )
+    owner = {i: root_of(session, i) for i in merged}
     insert_missing(
         session,
         touches,
         [
             {
                 "touch_id": t["touch_id"],
-                "lead_id": t["lead_id"],
+                "lead_id": owner.get(t["lead_id"], t["lead_id"]),
                 "original_lead_id": t["lead_id"],
                 "source_type": t["source"]["type"],
                 "source_id": t["source"]["id"],
@@ -118,6 +128,19 @@ def add_touches(session: Session, new: list[dict[str, Any]]) -> None:
         ["touch_id"],
     )
     _remember_sources(session, (t["source"] for t in new), max(t["touched_at"] for t in new))
+
+
+def root_of(session: Session, lead_id: str) -> str:
+    """The lead at the end of `lead_id`'s chain of merges (itself when not merged)."""
+    seen = {lead_id}
+    while True:
+        nxt = session.execute(
+            select(leads.c.merged_into).where(leads.c.lead_id == lead_id)
+        ).scalar()
+        if nxt is None or nxt in seen:  # the end, or a cycle: stop where we are
+            return lead_id
+        seen.add(nxt)
+        lead_id = nxt
 
 
 def _remember_sources(session: Session, seen: Iterable[dict[str, Any]], at: datetime) -> None:
