@@ -337,3 +337,20 @@ def test_a_referrer_referring_again_adds_interests_and_keeps_the_first(db):
     tags = last_tags(db, lead_id)
     assert {"product/crm", "product/erp", "interest/ai"} <= set(tags)
     assert count(db, lead_sources, lead_id=lead_id) == 2  # the list, and the referrer
+
+
+def test_two_touches_of_a_lead_in_one_message_keep_what_each_filled(db):
+    """Two rows of one file matching the same known lead: the first fills the job title, the
+    second the industry (each was blank before). Both reach the lead's text."""
+    add_rule(db, "industry/software", RuleField.INDUSTRY, "software")
+    lead_id = new_id()
+    ingest(db, ingested_lead(lead_id))
+    both = [touch(lead_id, filled={"job_title": "CFO"}),
+            touch(lead_id, filled={"industry": "Software"})]  # fmt: skip
+    deliver(db, "leads.touched", {"touches": both}, "intake")
+    tags = last_tags(db, lead_id)
+    assert "industry/software" in tags
+    assert {"role/executive", "role/finance"} <= set(tags)  # the first touch's job title
+    with db.reader() as session:
+        row = session.execute(select(leads).where(leads.c.lead_id == lead_id)).one()
+    assert (row.job_title, row.industry) == ("CFO", "Software")

@@ -57,11 +57,15 @@ def leads_touched(session: Session, env: Envelope, data: dict[str, Any]) -> None
     if not touches:
         return
     rm.ensure_leads(session, {t["lead_id"] for t in touches}, now)
-    texts = {
-        t["lead_id"]: {f: t["filled"].get(f) for f in rm.TEXT_FIELDS if f != "notes"}
-        for t in touches
-        if any(t["filled"].get(f) for f in rm.TEXT_FIELDS)
-    }
+    # One lead may be touched several times in a message (two rows of a file matching it),
+    # each filling other blanks: keep every touch's, the first where two filled the same.
+    fields = [f for f in rm.TEXT_FIELDS if f != "notes"]
+    texts: dict[str, dict[str, str | None]] = {}
+    for t in touches:
+        if any(t["filled"].get(f) for f in rm.TEXT_FIELDS):
+            text = texts.setdefault(t["lead_id"], dict.fromkeys(fields))
+            for f in text:
+                text[f] = text[f] or t["filled"].get(f)
     rm.upsert_leads(session, texts, now)
     sources = [
         {"lead_id": t["lead_id"], "source_type": t["source"]["type"],
