@@ -6,7 +6,10 @@ quality report's `existing_customers`. A lost deal makes nobody a customer."""
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import func, select
+
 from rainmaker_contracts import make_envelope, parse_envelope
+from rainmaker_intake.adapters.tables import customers
 from rainmaker_intake.service_layer.handlers import EVENT_HANDLERS
 from tests.intake.integration.conftest import Intake
 from tests.intake.integration.people import person, to_csv
@@ -50,3 +53,17 @@ def test_a_won_deal_makes_an_existing_customer_and_a_later_list_counts_them(
         assert intake.lead(intake.lead_id_of(person(i)["Email"]))["is_customer"] is customer, i
     # The first list's report is what it was when it ran.
     assert intake.status(first["import_id"])["quality"]["existing_customers"] == 0
+
+
+def test_a_won_deal_arriving_after_the_erasure_brings_nothing_back(intake: Intake) -> None:
+    """The deal closed before the person was erased, but its event was retried and came
+    after `lead.erased`: the erased lead does not become a customer row again."""
+    intake.import_list(to_csv(person(i) for i in range(3)), "Fintech", vendor="A")
+    lead_id = intake.lead_id_of(person(WON)["Email"])
+    assert intake.client.delete(f"/leads/{lead_id}", headers=intake.headers).status_code == 204
+    deliver_deal_closed(intake, "deal-late", lead_id, "won")
+    with intake.db.reader() as session:
+        left = session.execute(
+            select(func.count()).select_from(customers).where(customers.c.lead_id == lead_id)
+        ).scalar_one()
+    assert left == 0

@@ -45,11 +45,16 @@ def deal_closed(session: Session, _env: Envelope, data: dict[str, Any]) -> None:
     lead_id = data["lead_id"]
     if session.execute(select(customers.c.lead_id).where(customers.c.lead_id == lead_id)).first():
         return
-    closed_at: datetime = data["closed_at"]
-    session.execute(
-        insert(customers).values(lead_id=lead_id, deal_id=data["deal_id"], won_at=closed_at)
-    )
-    session.execute(update(contacts).where(contacts.c.lead_id == lead_id).values(is_customer=True))
+    # Intake minted every lead and keeps its contact until the person is erased: no contact
+    # means erased (the deal's event came late), and erasure removed the customer row too.
+    if session.execute(select(contacts.c.lead_id).where(contacts.c.lead_id == lead_id)).first():
+        closed_at: datetime = data["closed_at"]
+        session.execute(
+            insert(customers).values(lead_id=lead_id, deal_id=data["deal_id"], won_at=closed_at)
+        )
+        session.execute(
+            update(contacts).where(contacts.c.lead_id == lead_id).values(is_customer=True)
+        )
 
 
 JOB_HANDLERS: dict[str, dict[str, JobHandler]] = {
