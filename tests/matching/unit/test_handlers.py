@@ -1,7 +1,11 @@
 """Every event matching consumes, through its handler table, against a real database."""
 
+from dataclasses import replace
+from datetime import UTC, datetime
+
 from sqlalchemy import select
 
+from rainmaker_contracts import make_envelope, validate_data
 from rainmaker_contracts.topology import QUEUES_BY_NAME
 from rainmaker_db import Database
 from rainmaker_matching.adapters.tables import (
@@ -178,3 +182,25 @@ def test_erasure_of_a_lead_never_seen_still_blocks_it(db, deliver) -> None:
     deliver("lead.erased", {"lead_id": lead_id})
     deliver("leads.ingested", {"leads": [lead(lead_id)]})
     assert row(db, lead_id).status == "erased"
+
+
+def test_an_older_tag_set_arriving_late_does_not_replace_a_newer_one(db, deliver) -> None:
+    """A leads.tagged that failed once comes back from its retry after a newer one: the
+    newer set stays (the same set again at its own time still applies)."""
+    lead_id = new_id()
+    deliver("leads.ingested", {"leads": [lead(lead_id)]})
+    handle = EVENT_HANDLERS["matching.events"]["leads.tagged"]
+
+    def tag_at(minute: int, *tag_names: str) -> None:
+        env = make_envelope("leads.tagged", {"leads": [tagged(lead_id, *tag_names)]}, "test")
+        env = replace(env, occurred_at=datetime(2026, 11, 23, 1, minute, tzinfo=UTC))
+        with db.transaction() as session:
+            handle(session, env, validate_data(env.type, env.version, env.data))
+
+    tag_at(10, "interest/crm")
+    tag_at(5, "industry/software")  # computed earlier, delivered later
+    assert set(tags(db, lead_id)) == {"interest/crm"}
+    tag_at(10, "interest/crm", "role/cto")
+    assert set(tags(db, lead_id)) == {"interest/crm", "role/cto"}
+    tag_at(11, "interest/erp")
+    assert set(tags(db, lead_id)) == {"interest/erp"}

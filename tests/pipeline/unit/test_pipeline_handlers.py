@@ -1,7 +1,11 @@
 """Pipeline's consumer handlers: the read-model they build and the events they publish."""
 
+from dataclasses import replace
+from datetime import UTC, datetime
+
 from sqlalchemy import select
 
+from rainmaker_contracts import make_envelope, validate_data
 from rainmaker_contracts.topology import QUEUES_BY_NAME
 from rainmaker_pipeline.adapters.tables import sources
 from rainmaker_pipeline.service_layer import queries
@@ -193,3 +197,24 @@ def test_touches_and_ingestion_of_a_lead_merged_first_count_for_the_survivor(db,
     deliver("leads.merged", merged(survivor, dup, undone=True))
     assert [t["source_type"] for t in get(db, survivor)["touches"]] == ["web"]
     assert [t["source_type"] for t in get(db, dup)["touches"]] == ["referral", "event"]
+
+
+def test_an_older_tag_set_arriving_late_does_not_replace_a_newer_one(db):
+    """A leads.tagged that failed once comes back from its retry after a newer one: the
+    newer set stays (the same set again at its own time still applies)."""
+    lead_id = new_id()
+    handle = EVENT_HANDLERS["pipeline.events"]["leads.tagged"]
+
+    def tag_at(minute: int, *tags: str) -> None:
+        data = tagged(lead_id, *tags)
+        env = make_envelope("leads.tagged", data, "test")
+        env = replace(env, occurred_at=datetime(2026, 11, 23, 1, minute, tzinfo=UTC))
+        with db.transaction() as session:
+            handle(session, env, validate_data(env.type, env.version, env.data))
+
+    tag_at(10, "interest/crm")
+    tag_at(5, "industry/software")  # computed earlier, delivered later
+    assert [t["tag"] for t in get(db, lead_id)["tags"]] == ["interest/crm"]
+    tag_at(10, "interest/crm", "role/cto")
+    tag_at(11, "interest/erp")
+    assert [t["tag"] for t in get(db, lead_id)["tags"]] == ["interest/erp"]

@@ -56,6 +56,9 @@ prospects = Table(
     Column("claimed_at", DateTime(timezone=True)),
     Column("merged_into", String(36)),
     Column("ingested_at", DateTime(timezone=True)),
+    # When tagging computed the tag set held (leads.tagged's occurred_at): an older set that
+    # arrives late (a retry) does not replace a newer one.
+    Column("tags_at", DateTime(timezone=True)),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 Index("ix_prospects_status_ingested", prospects.c.status, prospects.c.ingested_at)

@@ -77,12 +77,25 @@ def ingest_leads(session: Session, leads: Sequence[Mapping[str, Any]], now: date
 
 
 def replace_tags(session: Session, leads: Sequence[Mapping[str, Any]], now: datetime) -> None:
-    """leads.tagged carries each lead's complete tag set: it replaces what we hold."""
+    """leads.tagged carries each lead's complete tag set, computed at `now` (the event's
+    time): it replaces what we hold, unless what we hold was computed later (this set came
+    late, on a retry)."""
     by_id = {lead["lead_id"]: lead for lead in leads}
     statuses = repo.ensure_prospects(session, list(by_id), now)
-    live = [i for i in by_id if statuses[i] != ProspectStatus.ERASED]
+    tagged_at = now.astimezone(UTC)
+    newer = set(
+        session.execute(
+            select(prospects.c.lead_id).where(
+                prospects.c.lead_id.in_(list(by_id)), prospects.c.tags_at > tagged_at
+            )
+        ).scalars()
+    )
+    live = [i for i in by_id if statuses[i] != ProspectStatus.ERASED and i not in newer]
     if not live:
         return
+    session.execute(
+        update(prospects).where(prospects.c.lead_id.in_(live)).values(tags_at=tagged_at)
+    )
     session.execute(delete(prospect_tags).where(prospect_tags.c.lead_id.in_(live)))
     rows = [
         row

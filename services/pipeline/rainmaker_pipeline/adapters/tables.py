@@ -72,6 +72,9 @@ leads = Table(
     Column("industry", String(200)),
     Column("region", String(200)),
     Column("tags", JSON, nullable=False, default=list),
+    # When tagging computed `tags` (leads.tagged's occurred_at): an older set that arrives
+    # late (a retry) does not replace a newer one.
+    Column("tags_at", UtcDateTime),
     Column("merged_into", String(64)),
     Column("erased_at", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),

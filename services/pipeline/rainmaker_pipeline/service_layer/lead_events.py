@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from rainmaker_pipeline.adapters.tables import activities, deals, leads, stage_history, touches
@@ -52,12 +52,17 @@ def merge_leads(session: Session, merges: list[dict[str, Any]], at: datetime) ->
 
 
 def store_tags(session: Session, tagged: list[dict[str, Any]], at: datetime) -> None:
-    """Replace each lead's tags with its complete current set (leads.tagged is not a delta)."""
+    """Replace each lead's tags with its complete current set (leads.tagged is not a delta),
+    computed at `at`, unless the set held was computed later (this one came late, on a retry)."""
     ensure_leads(session, {lead["lead_id"]: at for lead in tagged})
     session.execute(
         update(leads)
-        .where(leads.c.lead_id == bindparam("b_lead_id"), leads.c.erased_at.is_(None))
-        .values(tags=bindparam("b_tags"), updated_at=at),
+        .where(
+            leads.c.lead_id == bindparam("b_lead_id"),
+            leads.c.erased_at.is_(None),
+            or_(leads.c.tags_at.is_(None), leads.c.tags_at <= at),
+        )
+        .values(tags=bindparam("b_tags"), tags_at=at, updated_at=at),
         [
             {
                 "b_lead_id": lead["lead_id"],

@@ -1,0 +1,24 @@
+"""prospects.tags_at: when tagging computed the tag set held, so a late older set loses
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-23 01:05:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("prospects", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("tags_at", sa.DateTime(timezone=True), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("prospects", schema=None) as batch_op:
+        batch_op.drop_column("tags_at")
