@@ -136,3 +136,35 @@ def test_an_empty_book_is_an_empty_report(db):
 def test_models_not_built_yet_are_refused(db, model):
     with pytest.raises(AttributionNotAvailable, match="not available yet"):
         report(db, model, "type")
+
+
+def test_a_won_deal_merged_into_an_open_lead_counts_as_won(db, deliver):
+    """w (L1) is won for 1,000.00 EUR, then merged into s (L1, still a suspect): the deal and
+    its revenue follow s, so s must count as won (and as having got that far), not show
+    revenue with no won lead behind it."""
+    deliver("list.imported", list_imported("L1", "Trade list", "DataCo", 50_000))
+    deliver("leads.ingested", ingested(lead("w", L1), lead("s", L1, days=1)))
+    with db.transaction() as session:
+        am, _ = ams.upsert_account_manager(session, UpsertAccountManager("Ann", 100))
+        assignment.assign_lead(session, AssignLead("w", am["am_id"]), ADMIN)
+        for to in (Stage.LEAD, Stage.OPPORTUNITY):
+            leads.change_stage(session, ChangeStage("w", to), ADMIN)
+        leads.close_deal(session, CloseDeal("w", DealOutcome.WON, 100_000, "EUR"), ADMIN)
+    deliver("leads.merged", merged("s", "w"))
+    _, rows = report(db, "first_touch", "list")
+    row = rows["L1"]
+    assert (row["leads"], row["contacted"], row["opportunities"], row["won"]) == (1, 1, 1, 1)
+    assert (row["revenue_minor"], row["cost_per_won_minor"], row["roi"]) == (100_000, 50_000, 1.0)
+
+
+def test_other_currency_counts_only_what_this_report_left_out(book):
+    """The USD list L3 and e's USD deal (an event lead) are not referrers: a report per
+    referrer left nothing out for its currency; one per event left out e's deal only."""
+    result, _ = report(book, "first_touch", "referrer")
+    assert result["other_currency"] == {"costs": 0, "deals": 0}
+    result, _ = report(book, "first_touch", "event")
+    assert result["other_currency"] == {"costs": 0, "deals": 1}
+    result, _ = report(book, "first_touch", "vendor")
+    assert result["other_currency"] == {"costs": 1, "deals": 0}
+    result, _ = report(book, "last_touch", "list", currency="USD")
+    assert result["other_currency"] == {"costs": 2, "deals": 1}  # L1 and L2's prices; a's deal

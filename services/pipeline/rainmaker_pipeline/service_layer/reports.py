@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from rainmaker_pipeline.adapters.tables import costs, deals, leads, sources, touches
@@ -24,7 +24,7 @@ from rainmaker_pipeline.domain.attribution import (
 )
 from rainmaker_pipeline.domain.model import DealOutcome
 from rainmaker_pipeline.domain.roi import LeadOutcome, RoiTable
-from rainmaker_pipeline.domain.stages import Stage
+from rainmaker_pipeline.domain.stages import Stage, furthest
 
 COLUMNS = (
     "group",
@@ -67,16 +67,14 @@ def source_report(
             ).group_by(costs.c.source_type, costs.c.source_id, costs.c.currency)
         )
     ]
+    # Only what a row of this report would have held counts as left out for its currency.
     for source_type, source_id, cost_currency, amount, entries in spend:
-        if not amount:
+        if not amount or (row_key := group(source_type, source_id)) is None:
             continue
         if cost_currency != currency:
             other["costs"] += entries
-        elif (row_key := group(source_type, source_id)) is not None:
+        else:
             table.add_cost(*row_key, amount)
-    other["deals"] = session.execute(
-        select(func.count()).select_from(deals).where(_WON, deals.c.currency != currency)
-    ).scalar_one()
     for lead_rows in _touches_by_lead(session, currency):
         touch = credited_touch(
             attribution,
@@ -84,9 +82,14 @@ def source_report(
         )
         if (row_key := group(touch.source_type, touch.source_id)) is not None:
             first = lead_rows[0]
-            won = first.stage == Stage.WON
-            outcome = LeadOutcome(Stage(first.furthest_stage), won, int(first.revenue or 0))
-            table.add_lead(*row_key, outcome)
+            # A won deal makes the lead won even when it came with a merged lead and the
+            # survivor kept an earlier stage: revenue never shows without its won lead.
+            won = first.stage == Stage.WON or bool(first.won_deals)
+            reached = Stage(first.furthest_stage)
+            if won:
+                reached = furthest(reached, Stage.WON)
+            table.add_lead(*row_key, LeadOutcome(reached, won, int(first.revenue or 0)))
+            other["deals"] += int(first.other_deals or 0)
     return {
         "attribution": attribution.value,
         "group_by": group_by.value,
@@ -100,10 +103,17 @@ _WON = deals.c.outcome == DealOutcome.WON.value
 
 
 def _touches_by_lead(session: Session, currency: str) -> Iterator[list[Any]]:
-    """Each live lead's touches with its stage and won revenue, streamed lead by lead."""
+    """Each live lead's touches with its stage, its won deals and their revenue in
+    `currency` (and how many won deals are in another), streamed lead by lead."""
+    in_currency = deals.c.currency == currency
     revenue = (
-        select(deals.c.lead_id, func.sum(deals.c.value_minor).label("revenue"))
-        .where(_WON, deals.c.currency == currency)
+        select(
+            deals.c.lead_id,
+            func.sum(case((in_currency, deals.c.value_minor), else_=0)).label("revenue"),
+            func.count().label("won_deals"),
+            func.count(case((~in_currency, 1))).label("other_deals"),
+        )
+        .where(_WON)
         .group_by(deals.c.lead_id)
         .subquery()
     )
@@ -117,6 +127,8 @@ def _touches_by_lead(session: Session, currency: str) -> Iterator[list[Any]]:
             leads.c.stage,
             leads.c.furthest_stage,
             revenue.c.revenue,
+            revenue.c.won_deals,
+            revenue.c.other_deals,
         )
         .join(leads, leads.c.lead_id == touches.c.lead_id)
         .outerjoin(revenue, revenue.c.lead_id == touches.c.lead_id)
