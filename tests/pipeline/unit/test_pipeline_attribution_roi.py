@@ -92,3 +92,14 @@ def test_table_orders_rows_by_revenue_then_leads():
     table.add_lead("b", "B", LeadOutcome(Stage.SUSPECT, won=False))
     table.add_lead("c", "C", LeadOutcome(Stage.WON, won=True, revenue_minor=9))
     assert [r.group for r in table.sorted_rows()] == ["c", "b", "a"]
+
+
+def test_per_unit_costs_are_exact_integers_however_large_the_sums():
+    """Ten 1e15 costs plus one cent is beyond a float's 53 bits: no minor unit may drift."""
+    row = SourceRow("r", "r", cost_minor=10 * 10**15 + 1)
+    row.add_lead(LeadOutcome(Stage.WON, won=True))
+    assert (row.cost_per_lead_minor, row.cost_per_won_minor) == (10 * 10**15 + 1,) * 2
+    row = SourceRow("r", "r", cost_minor=25)
+    for _ in range(2):
+        row.add_lead(LeadOutcome(Stage.SUSPECT, won=False))
+    assert row.cost_per_lead_minor == 12  # 12.5: half to even, as before

@@ -1,6 +1,7 @@
 """The source ROI table: leads and outcomes credited to a row, costs, and the ratios."""
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from rainmaker_pipeline.domain.stages import Stage, has_reached
 
@@ -34,11 +35,11 @@ class SourceRow:
 
     @property
     def cost_per_lead_minor(self) -> int | None:
-        return round(self.cost_minor / self.leads) if self.leads else None
+        return _per(self.cost_minor, self.leads)
 
     @property
     def cost_per_won_minor(self) -> int | None:
-        return round(self.cost_minor / self.won) if self.won else None
+        return _per(self.cost_minor, self.won)
 
     @property
     def roi(self) -> float | None:
@@ -46,6 +47,12 @@ class SourceRow:
         if not self.cost_minor:
             return None
         return round((self.revenue_minor - self.cost_minor) / self.cost_minor, 4)
+
+
+def _per(amount_minor: int, count: int) -> int | None:
+    """amount / count in whole minor units (half to even), exact: a float quotient drifts
+    once sums pass 2**53 minor units."""
+    return round(Fraction(amount_minor, count)) if count else None
 
 
 @dataclass
