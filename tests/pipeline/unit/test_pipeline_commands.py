@@ -239,3 +239,13 @@ def test_erased_and_merged_leads_take_no_more_work(db, deliver, owned_lead, new_
     deliver("leads.merged", merged(survivor, dup))
     with pytest.raises(Conflict, match=f"merged into {survivor}"):
         move(db, dup, ADMIN, "prospect")
+
+
+def test_an_erased_lead_no_longer_takes_up_its_ams_capacity(db, deliver, new_lead):
+    """An erased lead refuses every command (410), so it can never leave its open stage: if
+    it still counted, an AM with capacity 1 could never be given work again."""
+    am_id, erased, nxt = make_am(db, capacity=1), new_lead(), new_lead()
+    run(db, assignment.assign_lead, AssignLead(erased, am_id), ADMIN)
+    deliver("lead.erased", {"lead_id": erased})
+    assert run(db, ams.get_account_manager, am_id)["open_leads"] == 0
+    assert run(db, assignment.assign_lead, AssignLead(nxt, am_id), ADMIN)["am_id"] == am_id

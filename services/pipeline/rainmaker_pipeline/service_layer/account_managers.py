@@ -23,6 +23,8 @@ def _with_open_leads() -> Select[Any]:
             leads.c.am_id == account_managers.c.am_id,
             leads.c.stage.in_(OPEN_STAGES),
             leads.c.merged_into.is_(None),
+            # An erased lead takes no more commands, so it could never free the capacity.
+            leads.c.erased_at.is_(None),
         )
         .scalar_subquery()
     )
