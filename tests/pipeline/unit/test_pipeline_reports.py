@@ -1,5 +1,7 @@
 """The source ROI report over a small book of leads, built through events and commands."""
 
+from datetime import datetime
+
 import pytest
 
 from rainmaker_pipeline.domain.attribution import Attribution, GroupBy
@@ -17,7 +19,7 @@ from rainmaker_pipeline.service_layer.commands import (
     UpsertAccountManager,
 )
 
-from ..events import ingested, lead, list_imported, merged, source, touched
+from ..events import at, ingested, lead, list_imported, merged, source, touched
 
 ADMIN = Actor("admin:k")
 L1 = source("rented_list", "L1", "Trade list")
@@ -168,3 +170,28 @@ def test_other_currency_counts_only_what_this_report_left_out(book):
     assert result["other_currency"] == {"costs": 1, "deals": 0}
     result, _ = report(book, "last_touch", "list", currency="USD")
     assert result["other_currency"] == {"costs": 2, "deals": 1}  # L1 and L2's prices; a's deal
+
+
+def test_last_touch_credits_no_touch_after_the_deal_closed(db, deliver):
+    """w came from L1, was referred by R1 on day 2 and won on day 3; seen at event E1 on day
+    10, after the win. Last touch credits R1 with the deal, not E1 (which did not win it);
+    a lead still open credits its latest touch as before."""
+    deliver("leads.ingested", ingested(lead("w", L1), lead("o", L1)))
+    deliver("leads.touched", touched(("t-w-r1", "w", R1, 2), ("t-w-e1", "w", E1, 10)))
+    deliver("leads.touched", touched(("t-o-e1", "o", E1, 10)))
+    with db.transaction() as session:
+        am, _ = ams.upsert_account_manager(session, UpsertAccountManager("Ann", 100))
+        assignment.assign_lead(session, AssignLead("w", am["am_id"]), ADMIN)
+        for to in (Stage.LEAD, Stage.OPPORTUNITY):
+            leads.change_stage(session, ChangeStage("w", to), ADMIN)
+        won_at = datetime.fromisoformat(at(3))
+        leads.close_deal(
+            session, CloseDeal("w", DealOutcome.WON, 100_000, "EUR", None, won_at), ADMIN
+        )
+    _, rows = report(db, "last_touch", "type")
+    assert (rows["referral"]["leads"], rows["referral"]["won"]) == (1, 1)
+    assert rows["referral"]["revenue_minor"] == 100_000
+    assert (rows["event"]["leads"], rows["event"]["won"], rows["event"]["revenue_minor"]) == (
+        1, 0, 0,
+    )  # fmt: skip
+    assert "rented_list" not in rows

@@ -78,7 +78,10 @@ def source_report(
     for lead_rows in _touches_by_lead(session, currency):
         touch = credited_touch(
             attribution,
-            [Touch(r.touch_id, r.source_type, r.source_id, r.touched_at) for r in lead_rows],
+            [
+                Touch(r.touch_id, r.source_type, r.source_id, r.touched_at)
+                for r in _before_close(lead_rows)
+            ],
         )
         if (row_key := group(touch.source_type, touch.source_id)) is not None:
             first = lead_rows[0]
@@ -102,9 +105,19 @@ def source_report(
 _WON = deals.c.outcome == DealOutcome.WON.value
 
 
+def _before_close(lead_rows: list[Any]) -> list[Any]:
+    """The touches that can have won (or lost) a closed lead's deals: those up to its last
+    deal's close. A source that touched it after the deal did not win it (the last-touch
+    model credited such a touch with the revenue). All of them if none came before."""
+    closed = lead_rows[0].last_closed_at
+    before = [r for r in lead_rows if r.touched_at <= closed] if closed is not None else []
+    return before or lead_rows
+
+
 def _touches_by_lead(session: Session, currency: str) -> Iterator[list[Any]]:
     """Each live lead's touches with its stage, its won deals and their revenue in
-    `currency` (and how many won deals are in another), streamed lead by lead."""
+    `currency` (and how many won deals are in another) and when its last deal closed,
+    streamed lead by lead."""
     in_currency = deals.c.currency == currency
     revenue = (
         select(
@@ -114,6 +127,11 @@ def _touches_by_lead(session: Session, currency: str) -> Iterator[list[Any]]:
             func.count(case((~in_currency, 1))).label("other_deals"),
         )
         .where(_WON)
+        .group_by(deals.c.lead_id)
+        .subquery()
+    )
+    closes = (
+        select(deals.c.lead_id, func.max(deals.c.closed_at).label("last_closed_at"))
         .group_by(deals.c.lead_id)
         .subquery()
     )
@@ -129,9 +147,11 @@ def _touches_by_lead(session: Session, currency: str) -> Iterator[list[Any]]:
             revenue.c.revenue,
             revenue.c.won_deals,
             revenue.c.other_deals,
+            closes.c.last_closed_at,
         )
         .join(leads, leads.c.lead_id == touches.c.lead_id)
         .outerjoin(revenue, revenue.c.lead_id == touches.c.lead_id)
+        .outerjoin(closes, closes.c.lead_id == touches.c.lead_id)
         .where(leads.c.merged_into.is_(None))
         .order_by(touches.c.lead_id, touches.c.touched_at, touches.c.touch_id)
         .execution_options(yield_per=2000)
