@@ -195,3 +195,18 @@ def test_last_touch_credits_no_touch_after_the_deal_closed(db, deliver):
         1, 0, 0,
     )  # fmt: skip
     assert "rented_list" not in rows
+
+
+def test_a_merged_lead_brings_the_stage_it_reached(db, deliver):
+    """w (L1) reached opportunity without a deal, then was merged into s (L1, a suspect): the
+    person did get that far, so s counts as contacted and as an opportunity."""
+    deliver("leads.ingested", ingested(lead("w", L1), lead("s", L1, days=1)))
+    with db.transaction() as session:
+        am, _ = ams.upsert_account_manager(session, UpsertAccountManager("Ann", 100))
+        assignment.assign_lead(session, AssignLead("w", am["am_id"]), ADMIN)
+        for to in (Stage.LEAD, Stage.OPPORTUNITY):
+            leads.change_stage(session, ChangeStage("w", to), ADMIN)
+    deliver("leads.merged", merged("s", "w"))
+    _, rows = report(db, "first_touch", "list")
+    row = rows["L1"]
+    assert (row["leads"], row["contacted"], row["opportunities"], row["won"]) == (1, 1, 1, 0)

@@ -75,6 +75,7 @@ def source_report(
             other["costs"] += entries
         else:
             table.add_cost(*row_key, amount)
+    merged_reach = _merged_reach(session)
     for lead_rows in _touches_by_lead(session, currency):
         touch = credited_touch(
             attribution,
@@ -89,6 +90,8 @@ def source_report(
             # survivor kept an earlier stage: revenue never shows without its won lead.
             won = first.stage == Stage.WON or bool(first.won_deals)
             reached = Stage(first.furthest_stage)
+            if (brought := merged_reach.get(first.lead_id)) is not None:
+                reached = furthest(reached, brought)
             if won:
                 reached = furthest(reached, Stage.WON)
             table.add_lead(*row_key, LeadOutcome(reached, won, int(first.revenue or 0)))
@@ -103,6 +106,26 @@ def source_report(
 
 
 _WON = deals.c.outcome == DealOutcome.WON.value
+
+
+def _merged_reach(session: Session) -> dict[str, Stage]:
+    """The furthest stage the leads merged into each live lead (directly or down a chain)
+    reached: the person got that far, though the survivor keeps its own stage."""
+    rows = session.execute(
+        select(leads.c.lead_id, leads.c.merged_into, leads.c.furthest_stage).where(
+            leads.c.merged_into.is_not(None)
+        )
+    ).all()
+    into = {r.lead_id: r.merged_into for r in rows}
+    reach: dict[str, Stage] = {}
+    for r in rows:
+        root, seen = r.merged_into, {r.lead_id}
+        while root in into and root not in seen:  # to the end of the chain (cycle: stop)
+            seen.add(root)
+            root = into[root]
+        stage = Stage(r.furthest_stage)
+        reach[root] = furthest(reach[root], stage) if root in reach else stage
+    return reach
 
 
 def _before_close(lead_rows: list[Any]) -> list[Any]:
