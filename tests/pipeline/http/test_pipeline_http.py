@@ -228,6 +228,8 @@ def test_source_report_json_and_csv(client, bearer, deliver):
     assert header[:4] == ["group", "label", "cost_minor", "leads"]
     assert line[1].startswith("'=")  # formula injection neutralised
     assert line[2:4] == ["40000", "2"]
+    # Money is in minor units of one currency: each row says which, and how it was credited.
+    assert header[-2:] == ["currency", "attribution"] and line[-2:] == ["EUR", "first_touch"]
 
 
 @pytest.mark.parametrize(

@@ -62,7 +62,10 @@ def source_report(query: dict[str, Any]) -> dict[str, Any] | Response:
             session, Attribution(query["attribution"]), GroupBy(query["group_by"]), currency
         )
     if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
-        rows = ([row[c] for c in report_svc.COLUMNS] for row in report["rows"])
+        # A CSV row travels alone (pasted, filtered): it says its currency and attribution,
+        # which the JSON gives once.
+        extra = [currency, report["attribution"]]
+        rows = ([*(row[c] for c in report_svc.COLUMNS), *extra] for row in report["rows"])
         filename = f"sources-{report['group_by']}-{report['attribution']}-{currency}.csv"
-        return csv_response(rows, report_svc.COLUMNS, filename)
+        return csv_response(rows, (*report_svc.COLUMNS, "currency", "attribution"), filename)
     return report
