@@ -197,6 +197,9 @@ def test_costs(client, bearer):
         ).status_code
         == 422
     )
+    for period, status in (("2026-02-31", 422), ("2026-04-31", 422), ("2028-02-29", 201)):
+        r = client.post("/costs", json={**cost, "period": period}, headers=bearer("marketing"))
+        assert r.status_code == status, (period, r.get_data(as_text=True))
     r = client.post("/costs", json=cost, headers=bearer("marketing"))
     assert r.status_code == 201 and r.json["cost_id"]
     for role in ("marketing", "manager"):

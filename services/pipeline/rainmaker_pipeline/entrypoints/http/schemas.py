@@ -1,6 +1,6 @@
 """Request and response bodies of the pipeline API. Money is integer minor units + currency."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -27,6 +27,15 @@ def _utc_representable(value: datetime) -> None:
         value.astimezone(UTC)
     except OverflowError:
         raise ValidationError("Not a time that can be stored in UTC.") from None
+
+
+def _real_day(value: str) -> None:
+    # The pattern lets 2026-02-31 through: a day must exist in its month.
+    if len(value) == 10:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise ValidationError("No such day.") from None
 
 
 class AccountManagerInSchema(Schema):
@@ -167,7 +176,10 @@ class CostInSchema(Schema):
     period = fields.String(
         load_default=None,
         allow_none=True,
-        validate=validate.Regexp(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"),
+        validate=[
+            validate.Regexp(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"),
+            _real_day,
+        ],
         metadata={"description": "what the spend covers: a year, month or day (2026-11)"},
     )
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
