@@ -210,3 +210,14 @@ def test_a_merged_lead_brings_the_stage_it_reached(db, deliver):
     _, rows = report(db, "first_touch", "list")
     row = rows["L1"]
     assert (row["leads"], row["contacted"], row["opportunities"], row["won"]) == (1, 1, 1, 0)
+
+
+def test_a_row_says_how_many_won_deals_its_currency_left_out(book):
+    """e (E1) was won in USD: in the EUR report E1 shows the won lead, no revenue, ROI -1, and
+    the one won deal whose revenue is in another currency."""
+    _, rows = report(book, "first_touch", "event")
+    event = rows["E1"]
+    assert (event["won"], event["revenue_minor"], event["roi"]) == (1, 0, -1.0)
+    assert event["won_deals_other_currency"] == 1
+    _, usd = report(book, "first_touch", "event", currency="USD")
+    assert (usd["E1"]["revenue_minor"], usd["E1"]["won_deals_other_currency"]) == (300_000, 0)

@@ -13,6 +13,7 @@ class LeadOutcome:
     furthest_stage: Stage
     won: bool
     revenue_minor: int = 0
+    won_deals_other_currency: int = 0  # won, but in another currency than the report's
 
 
 @dataclass
@@ -25,6 +26,9 @@ class SourceRow:
     opportunities: int = 0
     won: int = 0
     revenue_minor: int = 0
+    # Won deals whose revenue this report's currency left out: a row that won only in another
+    # currency shows revenue 0 and ROI -1, and says why here.
+    won_deals_other_currency: int = 0
 
     def add_lead(self, outcome: LeadOutcome) -> None:
         self.leads += 1
@@ -32,6 +36,7 @@ class SourceRow:
         self.opportunities += has_reached(outcome.furthest_stage, Stage.OPPORTUNITY)
         self.won += outcome.won
         self.revenue_minor += outcome.revenue_minor
+        self.won_deals_other_currency += outcome.won_deals_other_currency
 
     @property
     def cost_per_lead_minor(self) -> int | None:

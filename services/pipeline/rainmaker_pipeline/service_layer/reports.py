@@ -35,6 +35,7 @@ COLUMNS = (
     "opportunities",
     "won",
     "revenue_minor",
+    "won_deals_other_currency",
     "cost_per_lead_minor",
     "cost_per_won_minor",
     "roi",
@@ -94,8 +95,9 @@ def source_report(
                 reached = furthest(reached, brought)
             if won:
                 reached = furthest(reached, Stage.WON)
-            table.add_lead(*row_key, LeadOutcome(reached, won, int(first.revenue or 0)))
-            other["deals"] += int(first.other_deals or 0)
+            elsewhere = int(first.other_deals or 0)
+            table.add_lead(*row_key, LeadOutcome(reached, won, int(first.revenue or 0), elsewhere))
+            other["deals"] += elsewhere
     return {
         "attribution": attribution.value,
         "group_by": group_by.value,

@@ -212,6 +212,9 @@ class SourceRowSchema(Schema):
     opportunities = fields.Integer()
     won = fields.Integer()
     revenue_minor = fields.Integer()
+    won_deals_other_currency = fields.Integer(
+        metadata={"description": "won deals in another currency: in `won`, not in revenue"}
+    )
     cost_per_lead_minor = fields.Integer(allow_none=True)
     cost_per_won_minor = fields.Integer(allow_none=True)
     roi = fields.Float(allow_none=True, metadata={"description": "(revenue - cost) / cost"})
