@@ -140,6 +140,14 @@ def test_models_not_built_yet_are_refused(db, model):
         report(db, model, "type")
 
 
+def to_opportunity(session, lead_id: str) -> None:
+    """Assign the lead to a new AM and take it through lead to opportunity."""
+    am, _ = ams.upsert_account_manager(session, UpsertAccountManager("Ann", 100))
+    assignment.assign_lead(session, AssignLead(lead_id, am["am_id"]), ADMIN)
+    for to in (Stage.LEAD, Stage.OPPORTUNITY):
+        leads.change_stage(session, ChangeStage(lead_id, to), ADMIN)
+
+
 def test_a_won_deal_merged_into_an_open_lead_counts_as_won(db, deliver):
     """w (L1) is won for 1,000.00 EUR, then merged into s (L1, still a suspect): the deal and
     its revenue follow s, so s must count as won (and as having got that far), not show
@@ -147,10 +155,7 @@ def test_a_won_deal_merged_into_an_open_lead_counts_as_won(db, deliver):
     deliver("list.imported", list_imported("L1", "Trade list", "DataCo", 50_000))
     deliver("leads.ingested", ingested(lead("w", L1), lead("s", L1, days=1)))
     with db.transaction() as session:
-        am, _ = ams.upsert_account_manager(session, UpsertAccountManager("Ann", 100))
-        assignment.assign_lead(session, AssignLead("w", am["am_id"]), ADMIN)
-        for to in (Stage.LEAD, Stage.OPPORTUNITY):
-            leads.change_stage(session, ChangeStage("w", to), ADMIN)
+        to_opportunity(session, "w")
         leads.close_deal(session, CloseDeal("w", DealOutcome.WON, 100_000, "EUR"), ADMIN)
     deliver("leads.merged", merged("s", "w"))
     _, rows = report(db, "first_touch", "list")
@@ -180,10 +185,7 @@ def test_last_touch_credits_no_touch_after_the_deal_closed(db, deliver):
     deliver("leads.touched", touched(("t-w-r1", "w", R1, 2), ("t-w-e1", "w", E1, 10)))
     deliver("leads.touched", touched(("t-o-e1", "o", E1, 10)))
     with db.transaction() as session:
-        am, _ = ams.upsert_account_manager(session, UpsertAccountManager("Ann", 100))
-        assignment.assign_lead(session, AssignLead("w", am["am_id"]), ADMIN)
-        for to in (Stage.LEAD, Stage.OPPORTUNITY):
-            leads.change_stage(session, ChangeStage("w", to), ADMIN)
+        to_opportunity(session, "w")
         won_at = datetime.fromisoformat(at(3))
         leads.close_deal(
             session, CloseDeal("w", DealOutcome.WON, 100_000, "EUR", None, won_at), ADMIN
@@ -202,10 +204,7 @@ def test_a_merged_lead_brings_the_stage_it_reached(db, deliver):
     person did get that far, so s counts as contacted and as an opportunity."""
     deliver("leads.ingested", ingested(lead("w", L1), lead("s", L1, days=1)))
     with db.transaction() as session:
-        am, _ = ams.upsert_account_manager(session, UpsertAccountManager("Ann", 100))
-        assignment.assign_lead(session, AssignLead("w", am["am_id"]), ADMIN)
-        for to in (Stage.LEAD, Stage.OPPORTUNITY):
-            leads.change_stage(session, ChangeStage("w", to), ADMIN)
+        to_opportunity(session, "w")
     deliver("leads.merged", merged("s", "w"))
     _, rows = report(db, "first_touch", "list")
     row = rows["L1"]
