@@ -82,20 +82,17 @@ def replace_tags(session: Session, leads: Sequence[Mapping[str, Any]], now: date
     late, on a retry)."""
     by_id = {lead["lead_id"]: lead for lead in leads}
     statuses = repo.ensure_prospects(session, list(by_id), now)
-    tagged_at = now.astimezone(UTC)
     newer = set(
         session.execute(
             select(prospects.c.lead_id).where(
-                prospects.c.lead_id.in_(list(by_id)), prospects.c.tags_at > tagged_at
+                prospects.c.lead_id.in_(list(by_id)), prospects.c.tags_at > now
             )
         ).scalars()
     )
     live = [i for i in by_id if statuses[i] != ProspectStatus.ERASED and i not in newer]
     if not live:
         return
-    session.execute(
-        update(prospects).where(prospects.c.lead_id.in_(live)).values(tags_at=tagged_at)
-    )
+    session.execute(update(prospects).where(prospects.c.lead_id.in_(live)).values(tags_at=now))
     session.execute(delete(prospect_tags).where(prospect_tags.c.lead_id.in_(live)))
     rows = [
         row
@@ -135,6 +132,10 @@ def change_stage(
         session.execute(
             update(prospects)
             .where(prospects.c.lead_id == lead_id, prospects.c.status == ProspectStatus.AVAILABLE)
-            .values(status=ProspectStatus.CLAIMED, claimed_by=am_id, claimed_at=changed_at,
-                    updated_at=now)
+            .values(
+                status=ProspectStatus.CLAIMED,
+                claimed_by=am_id,
+                claimed_at=changed_at,
+                updated_at=now,
+            )
         )

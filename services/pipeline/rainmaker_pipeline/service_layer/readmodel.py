@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from rainmaker_pipeline.adapters.sql import insert_missing, upsert
 from rainmaker_pipeline.adapters.tables import leads, sources, touches
+from rainmaker_pipeline.domain.merges import chain_end
 from rainmaker_pipeline.domain.stages import Stage
 
 _FIRST_TOUCH = uuid.UUID("6f1d9c52-5a0e-4f59-9a43-2f7b1c3e8d10")
@@ -132,15 +133,8 @@ def add_touches(session: Session, new: list[dict[str, Any]]) -> None:
 
 def root_of(session: Session, lead_id: str) -> str:
     """The lead at the end of `lead_id`'s chain of merges (itself when not merged)."""
-    seen = {lead_id}
-    while True:
-        nxt = session.execute(
-            select(leads.c.merged_into).where(leads.c.lead_id == lead_id)
-        ).scalar()
-        if nxt is None or nxt in seen:  # the end, or a cycle: stop where we are
-            return lead_id
-        seen.add(nxt)
-        lead_id = nxt
+    query = select(leads.c.merged_into).where(leads.c.lead_id == bindparam("b_lead_id"))
+    return chain_end(lead_id, lambda i: session.execute(query, {"b_lead_id": i}).scalar())
 
 
 def _remember_sources(session: Session, seen: Iterable[dict[str, Any]], at: datetime) -> None:

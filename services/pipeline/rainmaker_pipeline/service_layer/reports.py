@@ -22,6 +22,7 @@ from rainmaker_pipeline.domain.attribution import (
     ensure_available,
     group_of,
 )
+from rainmaker_pipeline.domain.merges import chain_end
 from rainmaker_pipeline.domain.model import DealOutcome
 from rainmaker_pipeline.domain.roi import LeadOutcome, RoiTable
 from rainmaker_pipeline.domain.stages import Stage, furthest
@@ -121,10 +122,7 @@ def _merged_reach(session: Session) -> dict[str, Stage]:
     into = {r.lead_id: r.merged_into for r in rows}
     reach: dict[str, Stage] = {}
     for r in rows:
-        root, seen = r.merged_into, {r.lead_id}
-        while root in into and root not in seen:  # to the end of the chain (cycle: stop)
-            seen.add(root)
-            root = into[root]
+        root = chain_end(r.lead_id, into.get)
         stage = Stage(r.furthest_stage)
         reach[root] = furthest(reach[root], stage) if root in reach else stage
     return reach
