@@ -78,9 +78,11 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]  # flask-smorest
             def bounded(*args: Any, **kw: Any) -> Any:
                 params = kw.get("pagination_parameters")
                 if params is not None and params.page > MAX_PAGE:
-                    raise ProblemError(422, "Invalid input: see `errors`.", errors={
-                        "query": {"page": [f"Must be less than or equal to {MAX_PAGE}."]}
-                    })
+                    raise ProblemError(
+                        422,
+                        "Invalid input: see `errors`.",
+                        errors={"query": {"page": [f"Must be less than or equal to {MAX_PAGE}."]}},
+                    )
                 return func(*args, **kw)
 
             return cast(F, smorest_paginate(bounded))

@@ -12,8 +12,18 @@ def test_neutralise():
         assert neutralise(dangerous) == "'" + dangerous
     # Spreadsheets skip leading blanks and line breaks before a formula, and some take the
     # full-width signs as formula signs too.
-    for dangerous in (" =1+1", "  @SUM(A1)", "\n=1+1", "\r\n+1", " \t-1", "\u00a0=1", "\uff1d1+1",
-                      "\uff0b1", "\uff0d1", "\uff20SUM(A1)"):
+    for dangerous in (
+        " =1+1",
+        "  @SUM(A1)",
+        "\n=1+1",
+        "\r\n+1",
+        " \t-1",
+        "\u00a0=1",
+        "\uff1d1+1",
+        "\uff0b1",
+        "\uff0d1",
+        "\uff20SUM(A1)",
+    ):
         assert neutralise(dangerous) == "'" + dangerous, repr(dangerous)
     assert neutralise("plain") == "plain"
     assert neutralise(" plain") == " plain"

@@ -274,8 +274,12 @@ def their_opportunity(client, am, their_lead):
         ("deals", {"outcome": "won", "value_minor": 10**30, "currency": "EUR"}, "value_minor"),
         (
             "deals",
-            {"outcome": "lost", "value_minor": 0, "currency": "EUR",
-             "closed_at": "0001-01-01T00:00:00+05:00"},
+            {
+                "outcome": "lost",
+                "value_minor": 0,
+                "currency": "EUR",
+                "closed_at": "0001-01-01T00:00:00+05:00",
+            },
             "closed_at",
         ),
         ("activities", {"kind": "call", "occurred_at": "0001-01-01T00:00:00+01:00"}, "occurred_at"),
