@@ -445,11 +445,14 @@ class RabbitNode:
         return out.stdout
 
     def sync_metadata(self) -> None:
-        """Flush the node's DETS tables to disk. RabbitMQ 3.10 saves Ra's metadata only every
-        0.5-5 s, so a quorum queue declared moments before a kill -9 comes back without a
-        leader ("leader not known") and every operation on it times out. Fault tests call
-        this after declaring their topology and before kill9()."""
-        self.ctl("eval", "[dets:sync(T) || T <- dets:all()], ok.")
+        """Flush the node's metadata to disk; fault tests call this after declaring their
+        topology and before kill9(). Two things sit in memory for a while after a declare:
+        - Mnesia's transaction log (durable queues, exchanges, bindings) is cached by
+          disk_log, so a classic queue declared moments before a kill -9 can be gone after it
+          (`mnesia:sync_log/0` writes the cache out);
+        - RabbitMQ 3.10 saves Ra's metadata (DETS) only every 0.5-5 s, so a quorum queue comes
+          back without a leader ("leader not known") and every operation on it times out."""
+        self.ctl("eval", "ok = mnesia:sync_log(), [dets:sync(T) || T <- dets:all()], ok.")
 
     def stop_app(self) -> None:
         self.ctl("stop_app")

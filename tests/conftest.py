@@ -86,7 +86,7 @@ def amqp_url(rabbit: RabbitNode) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def fault_rabbit() -> Iterator[RabbitNode]:
     """A separate private node, fresh per module, that fault tests may kill9() and restart.
-    Call `sync_metadata()` after declaring quorum queues and before kill9()."""
+    Call `sync_metadata()` after declaring queues and before kill9()."""
     node = RabbitNode.from_env("RAINMAKER_TEST_FAULT_RABBIT", default="fault")
     if node.is_running():  # a leftover of an aborted run
         node.kill9()
