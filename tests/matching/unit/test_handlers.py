@@ -120,6 +120,33 @@ def test_merged_lead_leaves_the_index_and_an_unmerge_brings_it_back(db, deliver)
     assert suggested(db) == [merged, survivor]
 
 
+def test_an_unmerge_gives_back_an_owned_lead_to_its_owner_and_a_closed_one_stays_closed(
+    db, deliver
+) -> None:
+    deliver("account_manager.upserted", am_event("am-1"))
+    survivor, owned, closed = new_id(), new_id(), new_id()
+    deliver("leads.ingested", {"leads": [lead(survivor, 1), lead(owned, 2), lead(closed, 3)]})
+    # `owned` was assigned in pipeline (no claim in matching); `closed` was claimed, then lost.
+    deliver("lead.stage_changed", {**stage(owned, "prospect"), "am_id": "am-2"})
+    deliver("lead.stage_changed", {**stage(closed, "prospect"), "am_id": "am-1"})
+    deliver("deal.closed", {**deal(closed, "am-1"), "outcome": "lost"})
+    merges = [
+        {
+            "merge_id": new_id(),
+            "survivor_id": survivor,
+            "merged_id": m,
+            "rule": "email",
+            "score": 1.0,
+        }
+        for m in (owned, closed)
+    ]
+    deliver("leads.merged", {"merges": merges})
+    deliver("leads.merged", {"merges": [{**m, "undone": True} for m in merges]})
+    assert (row(db, owned).status, row(db, owned).claimed_by) == ("claimed", "am-2")
+    assert row(db, closed).status == "closed"
+    assert owned not in suggested(db)
+
+
 def test_stage_changes_take_leads_out_and_back_and_late_ones_lose(db, deliver) -> None:
     deliver("account_manager.upserted", am_event("am-1"))
     lead_id = new_id()

@@ -1,6 +1,7 @@
 """The matching API through Flask's test client: auth, status codes, bodies, problems."""
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -189,3 +190,49 @@ def test_a_lead_assigned_in_pipeline_is_neither_shown_to_nor_claimable_by_other_
     # its owner may still record a claim on it
     own = client.post(CLAIMS.format("am-2"), json={"lead_id": world["finance"]}, headers=theirs)
     assert own.status_code == 201
+
+
+def test_an_admins_later_reassignment_takes_a_claimed_lead_from_its_claimer(
+    client, bearer, world, deliver
+) -> None:
+    mine = bearer("account_manager", "am-1")
+    lead_id = world["finance"]
+    assert (
+        client.post(CLAIMS.format("am-1"), json={"lead_id": lead_id}, headers=mine).status_code
+        == 201
+    )
+    # Pipeline announces an admin's reassignment as a stage change to the same stage.
+    later = (datetime.now(UTC) + timedelta(minutes=1)).isoformat()
+    deliver(
+        "lead.stage_changed",
+        {
+            "lead_id": lead_id,
+            "from_stage": "prospect",
+            "to_stage": "prospect",
+            "am_id": "am-2",
+            "changed_at": later,
+        },
+    )
+    [held] = client.get(CLAIMS.format("am-1"), headers=mine).get_json()
+    # The claim stays in am-1's history, but the lead is no longer theirs to see or to count.
+    assert (held["lead_id"], held["status"], held["open"]) == (lead_id, "reassigned", False)
+    assert (held["company"], held["stage"]) == (None, None)
+    body = client.get(PROSPECTS.format("am-1"), headers=mine).get_json()
+    assert body["open_claims"] == 0
+    assert lead_id not in [i["lead_id"] for i in body["items"]]
+
+
+def test_a_reassignment_older_than_the_claim_leaves_the_claim_alone(
+    client, bearer, world, deliver
+) -> None:
+    """The admin's assignment was made before the claim but arrives after it: the later owner,
+    the claimer, keeps the lead (pipeline ignores the older event's owner the same way)."""
+    mine = bearer("account_manager", "am-1")
+    lead_id = world["finance"]
+    assert (
+        client.post(CLAIMS.format("am-1"), json={"lead_id": lead_id}, headers=mine).status_code
+        == 201
+    )
+    deliver("lead.stage_changed", {**stage(lead_id, "prospect"), "am_id": "am-2"})
+    [held] = client.get(CLAIMS.format("am-1"), headers=mine).get_json()
+    assert (held["status"], held["open"]) == ("claimed", True)

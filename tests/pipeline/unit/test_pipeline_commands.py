@@ -122,13 +122,58 @@ def test_assignment_makes_a_suspect_the_ams_prospect(db, new_lead, published):
     assert run(db, ams.get_account_manager, am_id)["open_leads"] == 1
 
 
-def test_reassigning_a_worked_lead_keeps_its_stage(db, owned_lead, published):
+def test_reassigning_a_worked_lead_keeps_its_stage_and_announces_the_new_owner(
+    db, owned_lead, published
+):
     lead_id, _, am = owned_lead
     move(db, lead_id, am, "lead")
     other = make_am(db, name="Bob")
-    summary = run(db, assignment.assign_lead, AssignLead(lead_id, other), ADMIN)
+    summary = run(db, assignment.assign_lead, AssignLead(lead_id, other), ADMIN, "req-2")
     assert (summary["stage"], summary["am_id"]) == ("lead", other)
-    assert [e["to_stage"] for e in published("lead.stage_changed")] == ["prospect", "lead"]
+    events = published("lead.stage_changed")
+    assert [e["to_stage"] for e in events] == ["prospect", "lead", "lead"]
+    # Matching learns owners from this event only: without it the old AM kept the lead.
+    assert {k: events[-1][k] for k in ("from_stage", "to_stage", "am_id", "reason")} == {
+        "from_stage": "lead",
+        "to_stage": "lead",
+        "am_id": other,
+        "reason": f"reassigned to {other}",
+    }
+    # The stage did not move: the history has no row for a change of hands.
+    assert [h["to_stage"] for h in get(db, lead_id)["stage_history"]] == ["prospect", "lead"]
+
+
+def claim(lead_id, am_id, at):
+    return {
+        "claim_id": new_id("claim-"),
+        "lead_id": lead_id,
+        "am_id": am_id,
+        "claimed_at": at.isoformat(),
+    }
+
+
+def test_a_claim_older_than_an_admins_reassignment_does_not_take_the_lead_back(
+    db, owned_lead, deliver
+):
+    """The claim was made in matching before the admin reassigned the lead, but reached
+    pipeline after: the later owner keeps it (matching, told by the reassignment's event,
+    agrees)."""
+    lead_id, _, am = owned_lead
+    move(db, lead_id, am, "lead")
+    claimed_at = datetime.now(UTC)
+    other = make_am(db, name="Bob")
+    run(db, assignment.assign_lead, AssignLead(lead_id, other), ADMIN)
+    deliver("prospect.claimed", claim(lead_id, "am-late", claimed_at))
+    assert get(db, lead_id)["am_id"] == other
+
+
+def test_a_claim_after_the_reassignment_takes_the_lead(db, owned_lead, deliver):
+    lead_id, _, am = owned_lead
+    move(db, lead_id, am, "lead")
+    other = make_am(db, name="Bob")
+    run(db, assignment.assign_lead, AssignLead(lead_id, other), ADMIN)
+    deliver("prospect.claimed", claim(lead_id, "am-new", datetime.now(UTC)))
+    assert get(db, lead_id)["am_id"] == "am-new"
 
 
 def test_assignment_refusals(db, new_lead):

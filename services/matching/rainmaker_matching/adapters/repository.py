@@ -82,13 +82,15 @@ def claim_of(session: Session, lead_id: str) -> Claim | None:
 
 
 def open_claims(session: Session, am_id: str) -> int:
-    """Leads the AM holds that are still open: claimed, not closed, in an active stage."""
+    """Leads the AM holds that are still open: claimed, not closed, in an active stage, and
+    not reassigned since to another AM."""
     query = (
         select(func.count())
         .select_from(claims.join(prospects, prospects.c.lead_id == claims.c.lead_id))
         .where(
             claims.c.am_id == am_id,
             prospects.c.status == ProspectStatus.CLAIMED,
+            prospects.c.claimed_by == am_id,
             or_(prospects.c.stage.is_(None), prospects.c.stage.in_(ACTIVE_STAGES)),
         )
     )

@@ -31,6 +31,8 @@ from rainmaker_matching.domain.model import (
 )
 
 PRODUCER = "matching"
+# The status a claim shows once an admin has reassigned its lead to another AM.
+REASSIGNED = "reassigned"
 
 
 def _check_claimable(row: Any, lead_id: str, am_id: str) -> None:
@@ -103,7 +105,13 @@ def list_claims(
     where = claims.c.am_id == am_id
     total = session.execute(select(func.count()).select_from(claims).where(where)).scalar_one()
     rows = session.execute(
-        select(claims, prospects.c.status, prospects.c.stage, prospects.c.company)
+        select(
+            claims,
+            prospects.c.status,
+            prospects.c.stage,
+            prospects.c.company,
+            prospects.c.claimed_by,
+        )
         .join(prospects, prospects.c.lead_id == claims.c.lead_id, isouter=True)
         .where(where)
         .order_by(claims.c.claimed_at.desc(), claims.c.claim_id)
@@ -113,7 +121,13 @@ def list_claims(
     items = []
     for r in rows:
         item = dict(r._mapping)
+        held_by = item.pop("claimed_by")
         item["claimed_at"] = repo.utc(r.claimed_at)
-        item["open"] = r.status == ProspectStatus.CLAIMED and stage_is_active(r.stage)
+        if r.status == ProspectStatus.CLAIMED and held_by != am_id:
+            # An admin gave the lead to another AM since: the claim stays in the history,
+            # what the lead has become is no longer this AM's to see.
+            item.update(status=REASSIGNED, stage=None, company=None, open=False)
+        else:
+            item["open"] = r.status == ProspectStatus.CLAIMED and stage_is_active(r.stage)
         items.append(item)
     return items, int(total)

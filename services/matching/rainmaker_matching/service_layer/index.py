@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from rainmaker_matching.adapters import repository as repo
@@ -116,7 +116,9 @@ def change_stage(
     """Record the lead's stage; an older stage change arriving late does not win.
 
     A lead that pipeline gives an owner (`am_id`, e.g. an admin's assignment) is that AM's
-    from now on: it leaves every other AM's list and cannot be claimed from under them."""
+    from now on: it leaves every other AM's list and cannot be claimed from under them. An
+    admin's reassignment also takes a claimed lead from its claimer, unless the claim is the
+    later of the two (pipeline decides the same way, so both end with the same owner)."""
     repo.ensure_prospects(session, [lead_id], now)
     changed_at = changed_at.astimezone(UTC)
     session.execute(
@@ -128,10 +130,20 @@ def change_stage(
         .values(stage=to_stage, stage_changed_at=changed_at, updated_at=now)
     )
     if am_id is not None:
-        # Only an available lead: a matching claim (and closed or tombstoned rows) stays as is.
+        # Closed and tombstoned rows stay as they are, and so does a newer claim.
         session.execute(
             update(prospects)
-            .where(prospects.c.lead_id == lead_id, prospects.c.status == ProspectStatus.AVAILABLE)
+            .where(
+                prospects.c.lead_id == lead_id,
+                or_(
+                    prospects.c.status == ProspectStatus.AVAILABLE,
+                    and_(
+                        prospects.c.status == ProspectStatus.CLAIMED,
+                        prospects.c.claimed_by != am_id,
+                        or_(prospects.c.claimed_at.is_(None), prospects.c.claimed_at < changed_at),
+                    ),
+                ),
+            )
             .values(
                 status=ProspectStatus.CLAIMED,
                 claimed_by=am_id,

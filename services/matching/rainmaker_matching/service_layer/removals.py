@@ -31,12 +31,12 @@ def unmerge(session: Session, merged_id: str, now: datetime) -> None:
     row = repo.get_prospect(session, merged_id)
     if row is None or row.status != ProspectStatus.MERGED:
         return
-    if repo.claim_of(session, merged_id) is not None:
-        status = ProspectStatus.CLAIMED
-    elif session.execute(
+    if session.execute(
         select(closed_deals.c.deal_id).where(closed_deals.c.lead_id == merged_id).limit(1)
     ).first():
-        status = ProspectStatus.CLOSED
+        status = ProspectStatus.CLOSED  # as a closed deal left it (see profiles)
+    elif row.claimed_by is not None:  # a claim, or an owner pipeline gave it
+        status = ProspectStatus.CLAIMED
     else:
         status = ProspectStatus.AVAILABLE
     session.execute(

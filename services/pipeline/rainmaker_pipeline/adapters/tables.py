@@ -68,6 +68,9 @@ leads = Table(
     # The furthest funnel stage ever reached (side exits do not move it): "contacted" etc.
     Column("furthest_stage", String(20), nullable=False),
     Column("am_id", String(64), index=True),
+    # When `am_id` last changed hands (an assignment or a claim): a claim made before an
+    # admin's later assignment arrives late and must not take the lead back.
+    Column("owner_at", UtcDateTime),
     Column("company", String(300)),
     Column("industry", String(200)),
     Column("region", String(200)),

@@ -3,23 +3,22 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from rainmaker_pipeline.adapters.tables import leads
 from rainmaker_pipeline.domain.model import CannotAssign, NotFound, UnknownAccountManager
 from rainmaker_pipeline.domain.stages import OPEN_STAGES, Stage
 from rainmaker_pipeline.service_layer import queries
 from rainmaker_pipeline.service_layer.account_managers import get_account_manager
 from rainmaker_pipeline.service_layer.commands import Actor, AssignLead
-from rainmaker_pipeline.service_layer.lead_state import lead_for_command, move_stage
+from rainmaker_pipeline.service_layer.lead_state import hand_over, lead_for_command, move_stage
 
 
 def assign_lead(
     session: Session, cmd: AssignLead, actor: Actor, correlation_id: str | None = None
 ) -> dict[str, Any]:
     """Give the lead to an active account manager below capacity; a suspect becomes their
-    prospect (announced as `lead.stage_changed`), a lead further on keeps its stage."""
+    prospect, a lead further on keeps its stage. Either way `lead.stage_changed` announces
+    the new owner (from and to stage the same for a reassignment)."""
     lead = lead_for_command(session, cmd.lead_id, actor)
     try:
         am = get_account_manager(session, cmd.am_id)
@@ -46,9 +45,13 @@ def assign_lead(
             correlation_id=correlation_id,
         )
     else:
-        session.execute(
-            update(leads)
-            .where(leads.c.lead_id == lead.lead_id)
-            .values(am_id=cmd.am_id, updated_at=now)
+        hand_over(
+            session,
+            lead,
+            cmd.am_id,
+            at=now,
+            reason=f"reassigned to {cmd.am_id}",
+            announce=True,
+            correlation_id=correlation_id,
         )
     return queries.lead_summary(session, cmd.lead_id)

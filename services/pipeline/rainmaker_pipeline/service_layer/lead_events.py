@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from rainmaker_pipeline.adapters.tables import activities, deals, leads, stage_history, touches
 from rainmaker_pipeline.domain.stages import OPEN_STAGES, Stage
-from rainmaker_pipeline.service_layer.lead_state import find_lead, move_stage
+from rainmaker_pipeline.service_layer.lead_state import find_lead, hand_over, move_stage
 from rainmaker_pipeline.service_layer.readmodel import ensure_leads, root_of
 
 _MOVABLE = (touches, activities, deals)  # what follows a lead into its survivor
@@ -79,7 +79,9 @@ def store_tags(session: Session, tagged: list[dict[str, Any]], at: datetime) -> 
 def record_claim(session: Session, claim: dict[str, Any], correlation_id: str | None) -> None:
     """The claiming AM owns the lead from now on; a suspect becomes their prospect.
 
-    Closed, discarded, erased or merged leads are left alone (matching only offers open ones).
+    Closed, discarded, erased or merged leads are left alone (matching only offers open ones),
+    and so is a lead an admin assigned after the claim was made: the later owner wins, here
+    and in matching, whichever event arrives first.
     """
     lead_id, am_id, at = claim["lead_id"], claim["am_id"], claim["claimed_at"]
     ensure_leads(session, {lead_id: at})
@@ -98,9 +100,9 @@ def record_claim(session: Session, claim: dict[str, Any], correlation_id: str | 
             correlation_id=correlation_id,
         )
     elif (lead.stage in OPEN_STAGES or lead.stage is Stage.NURTURE) and lead.am_id != am_id:
-        session.execute(
-            update(leads).where(leads.c.lead_id == lead_id).values(am_id=am_id, updated_at=at)
-        )
+        if lead.owner_at is not None and lead.owner_at > at:
+            return  # an admin gave it to another AM after this claim; matching learns that too
+        hand_over(session, lead, am_id, at=at, reason="claimed", announce=False)
 
 
 def erase_lead(session: Session, lead_id: str, at: datetime) -> None:

@@ -23,6 +23,7 @@ class LeadState:
     am_id: str | None
     erased: bool
     merged_into: str | None
+    owner_at: datetime | None = None
 
 
 def find_lead(session: Session, lead_id: str, *, lock: bool = False) -> LeadState | None:
@@ -33,6 +34,7 @@ def find_lead(session: Session, lead_id: str, *, lock: bool = False) -> LeadStat
         leads.c.am_id,
         leads.c.erased_at,
         leads.c.merged_into,
+        leads.c.owner_at,
     ).where(leads.c.lead_id == lead_id)
     row = session.execute(query.with_for_update() if lock else query).first()
     if row is None:
@@ -44,6 +46,7 @@ def find_lead(session: Session, lead_id: str, *, lock: bool = False) -> LeadStat
         am_id=row.am_id,
         erased=row.erased_at is not None,
         merged_into=row.merged_into,
+        owner_at=row.owner_at,
     )
 
 
@@ -80,11 +83,14 @@ def move_stage(
     """Apply a legal transition: the lead, its history and `lead.stage_changed`, together."""
     check_transition(lead.lead_id, lead.stage, to_stage)
     owner = am_id if am_id is not None else lead.am_id
+    owner_at = at if owner != lead.am_id else lead.owner_at
     reached = furthest(lead.furthest_stage, to_stage)
     session.execute(
         update(leads)
         .where(leads.c.lead_id == lead.lead_id)
-        .values(stage=to_stage, furthest_stage=reached, am_id=owner, updated_at=at)
+        .values(
+            stage=to_stage, furthest_stage=reached, am_id=owner, owner_at=owner_at, updated_at=at
+        )
     )
     session.execute(
         insert(stage_history),
@@ -111,4 +117,44 @@ def move_stage(
         producer=PRODUCER,
         correlation_id=correlation_id,
     )
-    return LeadState(lead.lead_id, to_stage, reached, owner, lead.erased, lead.merged_into)
+    return LeadState(
+        lead.lead_id, to_stage, reached, owner, lead.erased, lead.merged_into, owner_at
+    )
+
+
+def hand_over(
+    session: Session,
+    lead: LeadState,
+    am_id: str,
+    *,
+    at: datetime,
+    reason: str,
+    announce: bool,
+    correlation_id: str | None = None,
+) -> None:
+    """Give a lead past `suspect` to another AM, keeping its stage.
+
+    `announce` publishes `lead.stage_changed` with the same from and to stage and the new
+    `am_id` (the contracts have no assignment event): matching then takes the lead out of the
+    old owner's hands. A claim needs no announcement; it came from matching.
+    """
+    session.execute(
+        update(leads)
+        .where(leads.c.lead_id == lead.lead_id)
+        .values(am_id=am_id, owner_at=at, updated_at=at)
+    )
+    if announce:
+        add_event(
+            session,
+            "lead.stage_changed",
+            {
+                "lead_id": lead.lead_id,
+                "from_stage": lead.stage.value,
+                "to_stage": lead.stage.value,
+                "am_id": am_id,
+                "changed_at": at.isoformat(),
+                "reason": reason,
+            },
+            producer=PRODUCER,
+            correlation_id=correlation_id,
+        )
