@@ -1,6 +1,8 @@
 """Field vocabularies shared by several event schemas (DESIGN.md section 2)."""
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from typing import Any, ClassVar
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 SOURCE_TYPES = ("rented_list", "referral", "event", "web", "existing_customer", "cold_outreach")
 TAG_ORIGINS = ("list", "rule", "derived", "model", "notes", "manual")
@@ -18,6 +20,23 @@ class WireSchema(Schema):
 
     class Meta:
         unknown = EXCLUDE
+
+
+# The one schema hook the compiled fast path (fastload) models.
+DISTINCT_HOOK = "_check_distinct_fields"
+
+
+class DistinctFieldsSchema(WireSchema):
+    """A schema whose `distinct_fields` pairs must hold different values: a lead merged into
+    itself would vanish from every consumer's view of it."""
+
+    distinct_fields: ClassVar[tuple[tuple[str, str], ...]] = ()
+
+    @validates_schema
+    def _check_distinct_fields(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        for first, second in self.distinct_fields:
+            if first in data and data.get(first) == data.get(second):
+                raise ValidationError(f"must differ from {first}", second)
 
 
 def tag_field(**kwargs: object) -> fields.String:

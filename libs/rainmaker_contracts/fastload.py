@@ -18,6 +18,8 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, fields, missing, validate
 
+from rainmaker_contracts.common import DISTINCT_HOOK
+
 Loader = Callable[[Any], Any]
 _FAIL = object()  # "not certain": fall back to marshmallow
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})\Z")
@@ -98,7 +100,11 @@ class _Compiler:
 
     def schema(self, schema: Schema) -> str:
         """Emit a function loading `schema`; returns its name."""
-        if schema._hooks and any(schema._hooks.values()):  # pre/post_load, validates_schema
+        hooks = {kind: [h[0] for h in found] for kind, found in schema._hooks.items() if found}
+        distinct: tuple[tuple[str, str], ...] = ()
+        if hooks == {"validates_schema": [DISTINCT_HOOK]}:
+            distinct = getattr(schema, "distinct_fields", ())
+        elif hooks:  # pre/post_load, other validates_schema
             raise NotCompilable("schema hooks")
         fn = self.name("_load")
         body = ["if type(data) is not dict:", "    return _FAIL"]
@@ -120,6 +126,11 @@ class _Compiler:
                 body.append("    pass")
             body.append("else:")
             body += _indent([*self.field(field, "v"), f"out[{name!r}] = v"])
+        for first, second in distinct:  # as DistinctFieldsSchema checks them
+            body += [
+                f"if {first!r} in out and out.get({first!r}) == out.get({second!r}):",
+                "    return _FAIL",
+            ]
         body.append("return out")
         self.source += [f"def {fn}(data):", *_indent(body), ""]
         return fn

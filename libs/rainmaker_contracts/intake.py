@@ -2,7 +2,13 @@
 
 from marshmallow import fields, validate
 
-from rainmaker_contracts.common import SourceSchema, WireSchema, currency_field, tag_field
+from rainmaker_contracts.common import (
+    DistinctFieldsSchema,
+    SourceSchema,
+    WireSchema,
+    currency_field,
+    tag_field,
+)
 
 MAX_LEADS_PER_MESSAGE = 1000
 
@@ -87,7 +93,9 @@ class LeadsTouchedV1(WireSchema):
     )
 
 
-class MergeV1(WireSchema):
+class MergeV1(DistinctFieldsSchema):
+    distinct_fields = (("survivor_id", "merged_id"),)
+
     merge_id = fields.String(required=True)
     survivor_id = fields.String(required=True)
     merged_id = fields.String(required=True)

@@ -89,3 +89,38 @@ def test_envelope_mutations_agree():
     for path in paths(envelope):
         for _ in range(40):
             assert agree(schema, mutate(envelope, path, rng)), path
+
+
+def test_a_lead_merged_into_itself_is_refused_on_both_paths():
+    """A consumer would otherwise mark the lead merged into itself: gone from its view."""
+    schema = schema_for("leads.merged", 1)
+    merge = SAMPLES["leads.merged"]["merges"][0]
+    itself = {"merges": [merge, {**merge, "merged_id": merge["survivor_id"]}]}
+    assert loader_for(schema)(itself) is None
+    with pytest.raises(ValidationError) as refused:
+        schema.load(itself)
+    assert refused.value.messages == {
+        "merges": {1: {"merged_id": ["must differ from survivor_id"]}}
+    }
+
+
+def test_the_one_known_hook_compiles_and_any_other_hook_does_not():
+    from marshmallow import fields, validates_schema
+
+    from rainmaker_contracts.common import DistinctFieldsSchema
+    from rainmaker_contracts.fastload import NotCompilable, compile_schema
+
+    class Pair(DistinctFieldsSchema):
+        distinct_fields = (("a", "b"),)
+        a = fields.String(required=True)
+        b = fields.String(required=True)
+
+    class Other(Pair):
+        @validates_schema
+        def other(self, data, **kwargs):
+            pass
+
+    assert loader_for(Pair())({"a": "x", "b": "y"}) == {"a": "x", "b": "y"}
+    assert loader_for(Pair())({"a": "x", "b": "x"}) is None
+    with pytest.raises(NotCompilable):
+        compile_schema(Other())
