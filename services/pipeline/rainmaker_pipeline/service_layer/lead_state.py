@@ -103,20 +103,7 @@ def move_stage(
             "reason": reason,
         },
     )
-    add_event(
-        session,
-        "lead.stage_changed",
-        {
-            "lead_id": lead.lead_id,
-            "from_stage": lead.stage.value,
-            "to_stage": to_stage.value,
-            "am_id": owner,
-            "changed_at": at.isoformat(),
-            "reason": reason,
-        },
-        producer=PRODUCER,
-        correlation_id=correlation_id,
-    )
+    _announce(session, lead, to_stage, owner, at, reason, correlation_id)
     return LeadState(
         lead.lead_id, to_stage, reached, owner, lead.erased, lead.merged_into, owner_at
     )
@@ -144,17 +131,29 @@ def hand_over(
         .values(am_id=am_id, owner_at=at, updated_at=at)
     )
     if announce:
-        add_event(
-            session,
-            "lead.stage_changed",
-            {
-                "lead_id": lead.lead_id,
-                "from_stage": lead.stage.value,
-                "to_stage": lead.stage.value,
-                "am_id": am_id,
-                "changed_at": at.isoformat(),
-                "reason": reason,
-            },
-            producer=PRODUCER,
-            correlation_id=correlation_id,
-        )
+        _announce(session, lead, lead.stage, am_id, at, reason, correlation_id)
+
+
+def _announce(
+    session: Session,
+    lead: LeadState,
+    to_stage: Stage,
+    am_id: str | None,
+    at: datetime,
+    reason: str | None,
+    correlation_id: str | None,
+) -> None:
+    add_event(
+        session,
+        "lead.stage_changed",
+        {
+            "lead_id": lead.lead_id,
+            "from_stage": lead.stage.value,
+            "to_stage": to_stage.value,
+            "am_id": am_id,
+            "changed_at": at.isoformat(),
+            "reason": reason,
+        },
+        producer=PRODUCER,
+        correlation_id=correlation_id,
+    )
