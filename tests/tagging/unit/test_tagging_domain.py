@@ -144,3 +144,28 @@ def test_resolve_keeps_one_entry_per_tag_manual_first_then_confidence():
     assert resolved["industry/software"].origin is Origin.LIST
     assert resolved["interest/crm"].origin is Origin.MANUAL
     assert resolved["role/it"].origin is Origin.RULE  # tie: rule ranks above derived
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # "President" inside "Vice President" is not a president: a VP is leadership.
+        ("Vice President Sales", {"role/leadership", "role/sales"}),
+        ("Senior Vice President, Marketing", {"role/leadership", "role/marketing"}),
+        ("Assistant Vice President", {"role/leadership"}),
+        # The executive someone assists or reports to is not their own seniority.
+        ("Assistant to the CEO", set()),
+        ("Executive Assistant to the CFO", {"role/finance"}),
+        # A Scrum/process "owner" owns a backlog, not the business.
+        ("Product Owner", set()),
+        ("Process Owner, Supply Chain", {"role/operations"}),
+        # ...while owners of the business still are executives.
+        ("Owner", {"role/executive"}),
+        ("Business Owner", {"role/executive"}),
+        ("Owner & Managing Director", {"role/executive"}),
+        ("President", {"role/executive"}),
+        ("President and CEO", {"role/executive"}),
+    ],
+)
+def test_seniority_words_inside_other_titles_do_not_count(title, expected):
+    assert roles(title) == expected

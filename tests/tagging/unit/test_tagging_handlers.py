@@ -1,10 +1,12 @@
 """Handlers of tagging.events, driven as the consumer drives them; effects read back."""
 
+import threading
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from rainmaker_contracts import make_envelope, validate_data
 from rainmaker_contracts.intake import MAX_LEADS_PER_MESSAGE
 from rainmaker_tagging.adapters.tables import (
     activity_notes,
@@ -14,6 +16,7 @@ from rainmaker_tagging.adapters.tables import (
     leads,
 )
 from rainmaker_tagging.domain.model import MergeCycle, RuleField, RuleKind
+from rainmaker_tagging.service_layer.handlers import EVENT_HANDLERS
 from rainmaker_tagging.service_layer.retag import publish_tagged
 from rainmaker_tagging.service_layer.rules import CreateRule, create_rule
 
@@ -354,3 +357,57 @@ def test_two_touches_of_a_lead_in_one_message_keep_what_each_filled(db):
     with db.reader() as session:
         row = session.execute(select(leads).where(leads.c.lead_id == lead_id)).one()
     assert (row.job_title, row.industry) == ("CFO", "Software")
+
+
+def test_a_touch_handled_before_its_leads_ingest_keeps_its_tags(db):
+    """Out of order (the ingest was retried through a back-off queue while the touch went
+    through): the referrer's second interests must survive the late ingest of the first."""
+    lead_id = new_id()
+    referrer = {"type": "referral", "id": "employee/sam", "name": "Sam"}
+    deliver(db, "leads.touched", {"touches": [touch(lead_id, source=referrer,
+            tags=["interest/ai"])]}, "intake")  # fmt: skip
+    ingest(db, ingested_lead(lead_id, source=referrer, job_title="CFO", tags=["interest/crm"]))
+    assert {"interest/ai", "interest/crm", "role/executive"} <= set(last_tags(db, lead_id))
+
+
+def test_a_source_tag_longer_than_tagging_stores_does_not_poison_the_batch(db):
+    """The wire contract checks a tag's shape, not its length; the tag columns hold 200
+    characters. On PostgreSQL one such tag failed the whole 1,000-lead message (retried, then
+    dead-lettered: no lead of it tagged). It is left out; everything else is tagged."""
+    long_tag = "interest/" + "a" * 250
+    lead_id, other = new_id(), new_id()
+    ingest(
+        db,
+        ingested_lead(lead_id, job_title="CEO", tags=[long_tag, "interest/crm"]),
+        ingested_lead(other, job_title="CTO"),
+    )
+    deliver(db, "leads.touched", {"touches": [touch(lead_id, tags=[long_tag])]}, "intake")
+    assert set(last_tags(db, lead_id)) == {"interest/crm", "role/executive"}
+    assert "role/executive" in last_tags(db, other)
+
+
+def test_two_events_about_one_lead_at_once_publish_a_set_with_both(db):
+    """Two consumers (or a consumer and a PUT) re-tag the same lead at the same time. The one
+    that commits last must publish a tag set that includes the other's evidence; on PostgreSQL
+    (READ COMMITTED) the second used to read around the first's uncommitted note and publish
+    a set without it, which consumers then kept as the lead's complete set."""
+    add_rule(db, "interest/crm", RuleField.NOTES, "crm")
+    add_rule(db, "interest/security", RuleField.NOTES, "security")
+    lead_id = new_id()
+    ingest(db, ingested_lead(lead_id, job_title="Buyer"))
+    handler = EVENT_HANDLERS["tagging.events"]["activity.logged"]
+
+    def handle(session, notes):
+        data = activity(lead_id, notes)
+        env = make_envelope("activity.logged", data, "pipeline", correlation_id=notes)
+        handler(session, env, validate_data("activity.logged", 1, data))
+
+    second = threading.Thread(target=lambda: deliver(
+        db, "activity.logged", activity(lead_id, "security audit"), "pipeline"))  # fmt: skip
+    with db.transaction() as session:
+        handle(session, "crm demo")  # the first, not yet committed...
+        second.start()
+        second.join(timeout=1.5)  # ...while the second runs (or waits for it)
+    second.join(timeout=30)
+    assert not second.is_alive()
+    assert {"interest/crm", "interest/security"} <= set(last_tags(db, lead_id))

@@ -210,3 +210,30 @@ def test_openapi_documents_the_endpoints_and_no_model_endpoints(client):
     )
     assert not any(p.startswith("/models") for p in spec["paths"])
     assert client.get("/healthz").status_code == 200
+
+
+def test_refused_input_names_the_field_at_fault(client, bearer, lead_id):
+    """Per-field messages (DESIGN 6) also when the service, not the schema, refuses: a user who
+    sent tags and rejected tags learns which list holds the unknown tag."""
+    marketing, admin = bearer("marketing"), bearer("admin")
+    cases = [
+        (client.put, f"/leads/{lead_id}/tags",
+         {"tags": ["interest/crm"], "rejected": ["interest/telepathy"]}, marketing, "rejected"),
+        (client.put, f"/leads/{lead_id}/tags", {"tags": ["interest/telepathy"]}, marketing, "tags"),
+        (client.put, f"/leads/{lead_id}/tags",
+         {"tags": ["interest/crm"], "rejected": ["interest/crm"]}, marketing, "rejected"),
+        (client.post, "/rules", rule_body(tag="industry/unknown"), marketing, "tag"),
+        (client.post, "/rules", rule_body(kind="regex", pattern="(unclosed"), marketing, "pattern"),
+        (client.post, "/rules", rule_body(pattern="   "), marketing, "pattern"),
+        (client.post, "/taxonomy", {"tag": "interest/x", "label": "X", "parent": "interest/none"},
+         admin, "parent"),
+        (client.post, "/taxonomy", {"tag": "interest/x", "label": "  "}, admin, "label"),
+        (client.post, "/taxonomy", {"tag": "interest/x", "label": "X", "parent": "region/emea"},
+         admin, "parent"),
+    ]  # fmt: skip
+    for method, url, body, headers, field in cases:
+        response = method(url, json=body, headers=headers)
+        assert response.status_code == 422 and response.mimetype == PROBLEM, body
+        problem = response.get_json()
+        assert problem["detail"], body
+        assert list(problem.get("errors", {}).get("json", {})) == [field], (body, problem)

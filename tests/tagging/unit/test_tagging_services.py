@@ -231,3 +231,25 @@ def test_retag_command_reapplies_rules_to_every_lead(db, db_url, monkeypatch):
     one = CliRunner().invoke(group, ["retag", ids[0]])
     assert "re-tagged 1 leads" in one.output
     assert CliRunner().invoke(group, ["retag"]).exit_code == 2
+
+
+def merge(db, survivor, merged):
+    deliver(db, "leads.merged", {"merges": [{"merge_id": f"m-{merged}", "survivor_id": survivor,
+            "merged_id": merged, "rule": "email", "score": 1.0}]}, "intake")  # fmt: skip
+
+
+def test_a_correction_on_the_survivor_overrides_a_merged_leads_judgement(db):
+    """The merged lead's old rejection must not veto what a person now sets on the survivor
+    (corrections on the merged lead itself are refused with 409, so this is the only way)."""
+    survivor, merged = new_id(), new_id()
+    ingest(db, ingested_lead(survivor), ingested_lead(merged, job_title="Sales Engineer"))
+    correct(db, merged, tags=["interest/cloud"], rejected=["role/engineering"])
+    merge(db, survivor, merged)
+    assert set(last_tags(db, survivor)) == {"interest/cloud", "role/sales"}
+
+    view = correct(db, survivor, tags=["role/engineering"], rejected=["interest/cloud"])
+    expected = {"role/engineering": "manual", "role/sales": "derived"}
+    assert {t["tag"]: t["origin"] for t in view["tags"]} == expected
+    assert {t: v["origin"] for t, v in last_tags(db, survivor).items()} == expected
+    with db.reader() as session:
+        assert svc.get_tags(session, survivor)["tags"] == view["tags"]

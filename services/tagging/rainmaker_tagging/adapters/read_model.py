@@ -35,6 +35,19 @@ def existing(session: Session, lead_ids: Collection[str]) -> dict[str, dict[str,
     return {row.lead_id: dict(row._mapping) for row in rows}
 
 
+def lock(session: Session, lead_ids: Collection[str]) -> None:
+    """Row locks on these leads until commit (PostgreSQL; a SQLite writer holds the database).
+
+    Two transactions re-tagging one lead then take turns, and the second reads what the first
+    committed instead of publishing a "complete" tag set without it (READ COMMITTED)."""
+    session.execute(
+        select(leads.c.lead_id)
+        .where(leads.c.lead_id.in_(sorted(lead_ids)))
+        .order_by(leads.c.lead_id)
+        .with_for_update()
+    ).all()
+
+
 def ensure_leads(session: Session, lead_ids: Collection[str], now: datetime) -> None:
     """Placeholder rows for leads heard of before their leads.ingested (out of order)."""
     missing = set(lead_ids) - set(existing(session, lead_ids))

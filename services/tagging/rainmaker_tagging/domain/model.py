@@ -12,6 +12,7 @@ from enum import StrEnum
 # Same vocabulary as the wire contracts (rainmaker_contracts.common), kept here stdlib-only.
 NAMESPACES = ("industry", "interest", "role", "size", "region", "product")
 TAG_RE = re.compile(r"^(" + "|".join(NAMESPACES) + r")/[a-z0-9][a-z0-9_\-./]*$")
+MAX_TAG_LENGTH = 200  # the tag columns' size (PostgreSQL refuses longer values)
 MANUAL_CONFIDENCE = 1.0
 REJECTED_CONFIDENCE = 0.0  # a manual row with confidence 0 says "this tag does not apply"
 
@@ -110,19 +111,27 @@ class NotFound(Exception):
     """A tag, rule or lead that tagging does not know."""
 
 
-class UnknownTag(ValueError):
+class FieldError(ValueError):
+    """Refused input; `field` names the request field at fault (the API reports it there)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class UnknownTag(FieldError):
     """A tag that is not in the taxonomy (rules and manual tags must use taxonomy tags)."""
 
 
-class InvalidTaxonomy(ValueError):
+class InvalidTaxonomy(FieldError):
     """A taxonomy node that is malformed (bad tag, missing or foreign parent)."""
 
 
-class InvalidRule(ValueError):
+class InvalidRule(FieldError):
     """A rule whose pattern does not compile or whose fields are out of range."""
 
 
-class InvalidCorrection(ValueError):
+class InvalidCorrection(FieldError):
     """A manual correction that contradicts itself (a tag both set and rejected)."""
 
 

@@ -94,6 +94,19 @@ FUNCTIONS: tuple[tuple[str, float, tuple[str, ...]], ...] = (
     ("role/hr", 0.8, ("HR", "Human Resources", "People", "Recruiter", "Recruiting", "Talent")),
 )
 
+# Phrases that hold a seniority word without being that seniority: a product owner owns a
+# backlog, not the business.
+NOT_SENIORITY = (
+    "Product Owner",
+    "Process Owner",
+    "Service Owner",
+    "System Owner",
+    "Data Owner",
+    "Account Owner",
+    "Risk Owner",
+    "Content Owner",
+)
+
 CASE_SENSITIVE = frozenset({"IT"})
 DERIVED_TAGS = tuple(tag for tag, _c, _p in (*SENIORITIES, *FUNCTIONS))
 
@@ -107,6 +120,17 @@ def _matcher(phrases: Iterable[str]) -> re.Pattern[str]:
 
 _SENIORITY = tuple((tag, conf, _matcher(ps)) for tag, conf, ps in SENIORITIES)
 _FUNCTION = tuple((tag, conf, _matcher(ps)) for tag, conf, ps in FUNCTIONS)
+_NOT_SENIORITY = _matcher(NOT_SENIORITY)
+# "Assistant to the CEO": the executive named after "to" is whom they assist, not their rank.
+_TO_SOMEONE = re.compile(r"(?i)(?<!\w)to(?:\s+the)?\s+$")
+
+
+def _senior_match(title: str, span: tuple[int, int], shadows: list[tuple[int, int]]) -> bool:
+    """A seniority word counts unless a longer phrase holds it ("President" in "Vice
+    President", "Owner" in "Product Owner") or it names whom the person works for."""
+    start, end = span
+    held = any(a <= start and end <= b and b - a > end - start for a, b in shadows)
+    return not held and not _TO_SOMEONE.search(title[:start])
 
 
 def _evidence(tag: str, confidence: float, title: str, pattern: re.Pattern[str]) -> Evidence:
@@ -121,8 +145,11 @@ def derive_roles(job_title: str | None) -> list[Evidence]:
     if not title:
         return []
     found: list[Evidence] = []
-    for tag, confidence, pattern in _SENIORITY:
-        if pattern.search(title):
+    spans = [[m.span() for m in pattern.finditer(title)] for _t, _c, pattern in _SENIORITY]
+    shadows = [*(s for found_spans in spans for s in found_spans),
+               *(m.span() for m in _NOT_SENIORITY.finditer(title))]  # fmt: skip
+    for (tag, confidence, pattern), found_spans in zip(_SENIORITY, spans, strict=True):
+        if any(_senior_match(title, span, shadows) for span in found_spans):
             found.append(_evidence(tag, confidence, title, pattern))
             break
     for tag, confidence, pattern in _FUNCTION:

@@ -22,22 +22,22 @@ MAX_QUOTE = 80  # how much matched text a reason quotes
 def compile_pattern(pattern: str, kind: RuleKind) -> re.Pattern[str]:
     """The compiled matcher of a rule; InvalidRule when it cannot be one."""
     if not pattern.strip():
-        raise InvalidRule("pattern must not be blank")
+        raise InvalidRule("pattern must not be blank", "pattern")
     if len(pattern) > MAX_PATTERN_LENGTH:
-        raise InvalidRule(f"pattern is longer than {MAX_PATTERN_LENGTH} characters")
+        raise InvalidRule(f"pattern is longer than {MAX_PATTERN_LENGTH} characters", "pattern")
     if kind is RuleKind.KEYWORD:
         words = r"\s+".join(re.escape(w) for w in pattern.split())
         return re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
     try:
         return re.compile(pattern, re.IGNORECASE)
     except re.error as exc:
-        raise InvalidRule(f"pattern is not a valid regular expression: {exc}") from None
+        raise InvalidRule(f"pattern is not a valid regular expression: {exc}", "pattern") from None
 
 
 def validate_rule(pattern: str, kind: RuleKind, confidence: float) -> None:
     compile_pattern(pattern, kind)
     if not 0.0 < confidence <= 1.0:
-        raise InvalidRule("confidence must be in (0, 1]")
+        raise InvalidRule("confidence must be in (0, 1]", "confidence")
 
 
 def first_match(rule: Rule, text: str) -> str | None:

@@ -6,7 +6,7 @@ one entry per tag: a manual correction wins outright (a manual rejection removes
 otherwise the most confident evidence, ties broken by ORIGIN_PRECEDENCE.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 from rainmaker_tagging.domain.model import (
     MANUAL_CONFIDENCE,
@@ -59,6 +59,16 @@ def automatic_evidence(inputs: LeadInputs, rules: Iterable[Rule]) -> list[Eviden
     """List, rule, notes and derived evidence for one lead, sorted by (tag, origin)."""
     derived = [e for title in inputs.job_titles for e in derive_roles(title)]
     return _collapse([*_from_sources(inputs), *apply_rules(rules, inputs), *derived])
+
+
+def group_manual(manual: Mapping[str, list[Evidence]], group: Sequence[str]) -> list[Evidence]:
+    """The manual evidence of a merge group ([survivor, *merged]): the survivor's own judgement
+    of a tag wins over the merged leads' (it is the only lead a person can still correct, so a
+    merged lead's old rejection must not veto it); theirs count for the tags it has not judged."""
+    root, *merged = group
+    own = manual.get(root, [])
+    judged = {e.tag for e in own}
+    return [*own, *(e for m in merged for e in manual.get(m, []) if e.tag not in judged)]
 
 
 def resolve(evidence: Iterable[Evidence]) -> list[Evidence]:

@@ -21,7 +21,7 @@ from rainmaker_tagging.domain.model import (
     NotFound,
     Origin,
 )
-from rainmaker_tagging.domain.tagset import resolve
+from rainmaker_tagging.domain.tagset import group_manual, resolve
 from rainmaker_tagging.service_layer.retag import retag, wire_tag
 from rainmaker_tagging.service_layer.taxonomy import require_known
 
@@ -51,9 +51,11 @@ def get_tags(session: Session, lead_id: str) -> dict[str, Any]:
     _lead(session, lead_id)
     group = mg.groups_of(session, [lead_id])[lead_id]
     evidence = ev.evidence_of(session, group)
+    automatic = [e for e in evidence if e.origin is not Origin.MANUAL]
+    manual = group_manual(ev.manual_evidence(session, group), group)
     return {
         "lead_id": lead_id,
-        "tags": [wire_tag(e) for e in resolve(evidence)],
+        "tags": [wire_tag(e) for e in resolve([*automatic, *manual])],
         "evidence": [{**wire_tag(e), "model_version": e.model_version} for e in evidence],
         "merged_leads": group[1:],
         "model_version": None,
@@ -66,8 +68,9 @@ def correct_tags(session: Session, cmd: CorrectTags, correlation_id: str | None)
     tags, rejected = sorted(set(cmd.tags)), sorted(set(cmd.rejected))
     both = set(tags) & set(rejected)
     if both:
-        raise InvalidCorrection(f"set and rejected at once: {', '.join(sorted(both))}")
-    require_known(session, [*tags, *rejected])
+        raise InvalidCorrection(f"set and rejected at once: {', '.join(sorted(both))}", "rejected")
+    require_known(session, tags, "tags")
+    require_known(session, rejected, "rejected")
     who = f"key {cmd.key_id}" if cmd.key_id else "a user"
     manual = [
         *(Evidence(t, MANUAL_CONFIDENCE, Origin.MANUAL, f"set by {who}") for t in tags),

@@ -15,8 +15,9 @@ from rainmaker_bus import add_events
 from rainmaker_contracts.intake import MAX_LEADS_PER_MESSAGE
 from rainmaker_tagging.adapters import evidence as ev
 from rainmaker_tagging.adapters import merges as mg
+from rainmaker_tagging.adapters import read_model as rm
 from rainmaker_tagging.domain.model import Evidence
-from rainmaker_tagging.domain.tagset import automatic_evidence, resolve
+from rainmaker_tagging.domain.tagset import automatic_evidence, group_manual, resolve
 
 PRODUCER = "tagging"
 
@@ -31,7 +32,11 @@ def retag(
     """Re-tag the survivors of these leads and publish leads.tagged; returns what was sent."""
     if not lead_ids:
         return []
+    # Lock before reading: the leads (a merge committed meanwhile changes their roots), then
+    # their roots, so a concurrent re-tag of the same survivor waits and then sees our writes.
+    rm.lock(session, lead_ids)
     roots = sorted(set(mg.roots_of(session, lead_ids).values()))
+    rm.lock(session, roots)
     groups = mg.groups_of(session, roots)
     inputs = ev.load_inputs(session, groups)
     groups = {root: group for root, group in groups.items() if root in inputs}
@@ -42,7 +47,7 @@ def retag(
     manual = ev.manual_evidence(session, members)
     tagged = []
     for root, group in groups.items():
-        evidence = [*automatic[root], *(e for m in group for e in manual.get(m, []))]
+        evidence = [*automatic[root], *group_manual(manual, group)]
         tags = [wire_tag(e) for e in resolve(evidence)]
         tagged.append({"lead_id": root, "tags": tags, "model_version": None})
     publish_tagged(session, tagged, correlation_id)

@@ -39,7 +39,7 @@ class ChangeRule:
 
 
 def create_rule(session: Session, cmd: CreateRule) -> dict[str, Any]:
-    require_known(session, [cmd.tag])
+    require_known(session, [cmd.tag], "tag")
     validate_rule(cmd.pattern, cmd.kind, cmd.confidence)
     now = datetime.now(UTC)
     values = {

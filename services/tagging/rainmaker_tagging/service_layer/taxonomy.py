@@ -30,16 +30,20 @@ class AddTag:
 def add_tag(session: Session, cmd: AddTag) -> dict[str, Any]:
     node = TaxonomyNode(cmd.tag, cmd.label.strip(), cmd.parent)
     if not TAG_RE.match(node.tag):
-        raise InvalidTaxonomy(f"{node.tag!r} is not a tag: use <namespace>/<path> in lower case")
+        raise InvalidTaxonomy(
+            f"{node.tag!r} is not a tag: use <namespace>/<path> in lower case", "tag"
+        )
     if not node.label:
-        raise InvalidTaxonomy("label must not be blank")
+        raise InvalidTaxonomy("label must not be blank", "label")
     if known_tags(session, [node.tag]):
         raise TagExists(f"tag {node.tag} already exists")
     if node.parent is not None:
         if not known_tags(session, [node.parent]):
-            raise InvalidTaxonomy(f"parent {node.parent} is not in the taxonomy")
+            raise InvalidTaxonomy(f"parent {node.parent} is not in the taxonomy", "parent")
         if node.parent.split("/", 1)[0] != node.namespace:
-            raise InvalidTaxonomy(f"parent {node.parent} is not in namespace {node.namespace}")
+            raise InvalidTaxonomy(
+                f"parent {node.parent} is not in namespace {node.namespace}", "parent"
+            )
     row = {
         "tag": node.tag,
         "namespace": node.namespace,
@@ -67,7 +71,7 @@ def known_tags(session: Session, tags: Collection[str]) -> set[str]:
     return set(rows.scalars())
 
 
-def require_known(session: Session, tags: Collection[str]) -> None:
+def require_known(session: Session, tags: Collection[str], field: str | None = None) -> None:
     unknown = sorted(set(tags) - known_tags(session, tags))
     if unknown:
-        raise UnknownTag(f"not in the taxonomy: {', '.join(unknown)}")
+        raise UnknownTag(f"not in the taxonomy: {', '.join(unknown)}", field)

@@ -5,11 +5,10 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from rainmaker_contracts.common import TAG_ORIGINS, TAG_PATTERN
-from rainmaker_tagging.domain.model import NAMESPACES, RuleField, RuleKind
+from rainmaker_tagging.domain.model import MAX_TAG_LENGTH, NAMESPACES, RuleField, RuleKind
 from rainmaker_tagging.domain.rules import MAX_PATTERN_LENGTH
 
 MAX_TAGS_PER_LEAD = 200
-MAX_TAG_LENGTH = 200  # the tag columns' size: a longer tag would fail in PostgreSQL as a 500
 
 
 def _tag(**kwargs: Any) -> fields.String:

@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from flask import current_app
+from flask import Response, current_app
 
 from rainmaker_db import Database
-from rainmaker_tagging.domain.model import RuleField, RuleKind
+from rainmaker_tagging.domain.model import FieldError, RuleField, RuleKind
 from rainmaker_tagging.entrypoints.http import schemas as s
 from rainmaker_tagging.service_layer import lead_tags, rules, taxonomy
 from rainmaker_web import (
@@ -14,11 +14,22 @@ from rainmaker_web import (
     ProblemError,
     Role,
     current_principal,
+    problem_response,
     request_id,
     require_roles,
 )
 
 blp = Blueprint("tagging", __name__, description="Taxonomy, rules and lead tags")
+
+
+def _field_error(exc: FieldError) -> Response:
+    """422 with the message under the field at fault, like the schema's own errors."""
+    errors = {"json": {exc.field: [str(exc)]}} if exc.field else None
+    return problem_response(422, str(exc), errors=errors)
+
+
+# On the blueprint, so it comes before the app's plain mapping of these errors to 422.
+blp.register_error_handler(FieldError, _field_error)
 
 
 def _db() -> Database:
