@@ -236,3 +236,25 @@ def test_a_reassignment_older_than_the_claim_leaves_the_claim_alone(
     deliver("lead.stage_changed", {**stage(lead_id, "prospect"), "am_id": "am-2"})
     [held] = client.get(CLAIMS.format("am-1"), headers=mine).get_json()
     assert (held["status"], held["open"]) == ("claimed", True)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        # one EXISTS per tag: thousands of them were a 500 from the database
+        ("tags=" + ",".join(f"interest/t{i}" for i in range(3000)), "tags"),
+        ("tags=" + ",".join(f"interest/t{i}" for i in range(21)), "tags"),
+        ("industry=%20%20", "industry"),  # blank: matched nothing, silently
+        ("region=%20", "region"),
+        ("source_id=%20", "source_id"),
+        ("industy=software", "industy"),  # a misspelt filter silently filtered nothing
+        ("tag=industry/software", "tag"),
+    ],
+)
+def test_bad_filters_are_422_problems_naming_the_field(client, bearer, world, query, field) -> None:
+    response = client.get(
+        PROSPECTS.format("am-1") + "?" + query, headers=bearer("account_manager", "am-1")
+    )
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert field in json.dumps(response.get_json()["errors"])

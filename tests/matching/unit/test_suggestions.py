@@ -169,3 +169,18 @@ def test_an_inactive_am_gets_nothing(db, deliver) -> None:
 def test_an_unknown_am_is_an_error(db) -> None:
     with pytest.raises(UnknownAccountManager):
         ask(db, "am-nobody")
+
+
+def test_deals_won_in_another_currency_do_not_skew_the_value_shares(db, deliver) -> None:
+    deliver("account_manager.upserted", am_event("am-1"))
+    eur = add_lead(deliver, "industry/software")
+    deliver("deal.closed", deal(eur, "am-1", value_minor=100_000))
+    jpy = add_lead(deliver, "industry/finance")
+    deliver("deal.closed", {**deal(jpy, "am-1", value_minor=10_000_000), "currency": "JPY"})
+    software = add_lead(deliver, "industry/software", minutes=1)
+    finance = add_lead(deliver, "industry/finance", minutes=2)
+    result = ask(db)
+    # equal shares: equal scores, newest first, and no claim about value
+    assert ids(result) == [finance, software]
+    assert result.items[0]["score"] == result.items[1]["score"] == 0.5
+    assert result.items[0]["reasons"] == ["industry/finance: 1 of your 2 won deals"]

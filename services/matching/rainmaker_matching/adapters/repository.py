@@ -49,11 +49,18 @@ def get_account_manager(
 
 def won_deals(session: Session, am_id: str) -> list[WonDeal]:
     rows = session.execute(
-        select(closed_deals.c.deal_id, closed_deals.c.value_minor, closed_deals.c.tags)
+        select(
+            closed_deals.c.deal_id,
+            closed_deals.c.value_minor,
+            closed_deals.c.currency,
+            closed_deals.c.tags,
+        )
         .where(closed_deals.c.am_id == am_id, closed_deals.c.outcome == "won")
         .order_by(closed_deals.c.closed_at, closed_deals.c.deal_id)
     )
-    return [WonDeal(r.deal_id, r.value_minor, tuple(Tag(**t) for t in r.tags)) for r in rows]
+    return [
+        WonDeal(r.deal_id, r.value_minor, tuple(Tag(**t) for t in r.tags), r.currency) for r in rows
+    ]
 
 
 def tags_of(session: Session, lead_ids: Iterable[str]) -> dict[str, list[Tag]]:

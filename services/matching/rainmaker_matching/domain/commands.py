@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+MAX_FILTER_TAGS = 20
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ class WonDeal:
     deal_id: str
     value_minor: int
     tags: tuple[Tag, ...]
+    currency: str = ""
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from rainmaker_matching.adapters import repository as repo
 from rainmaker_matching.domain.commands import SuggestProspects
 from rainmaker_matching.domain.model import AccountManager, Tag, UnknownAccountManager
 from rainmaker_matching.domain.profile import Profile, build_profile
-from rainmaker_matching.domain.ranking import Suggestion, rank, score_prospect
+from rainmaker_matching.domain.ranking import SCORE_DIGITS, Suggestion, rank, score_prospect
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class ProspectList:
 def _item(suggestion: Suggestion, row: Any, tags: list[Tag]) -> dict[str, Any]:
     return {
         "lead_id": suggestion.lead_id,
-        "score": round(suggestion.score, 4),
+        "score": round(suggestion.score, SCORE_DIGITS),
         "reasons": list(suggestion.reasons),
         "tags": [{"tag": t.tag, "confidence": t.confidence, "origin": t.origin} for t in tags],
         "company": row.company,

@@ -4,26 +4,33 @@ from marshmallow import Schema, fields, validate
 from webargs.fields import DelimitedList
 
 from rainmaker_contracts.common import SOURCE_TYPES, tag_field
-from rainmaker_matching.domain.commands import DEFAULT_LIMIT, MAX_LIMIT
+from rainmaker_matching.domain.commands import DEFAULT_LIMIT, MAX_FILTER_TAGS, MAX_LIMIT
+
+# A blank filter matched nothing and said nothing.
+_NOT_BLANK = validate.Regexp(r"\s*\S", error="must not be blank")
 
 
 class ProspectQuerySchema(Schema):
+    """Unknown parameters are refused (see the view): a misspelt filter (`tag=`, `industy=`)
+    would otherwise return the whole list as if it had been filtered."""
+
     limit = fields.Integer(
         load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT)
     )
     tags = DelimitedList(
         tag_field(),
         load_default=list,
+        validate=validate.Length(max=MAX_FILTER_TAGS, error="at most {max} tags"),  # an EXISTS each
         metadata={"description": "comma-separated; the prospect must carry every one"},
     )
     industry = fields.String(
         load_default=None,
-        validate=validate.Length(min=1, max=200),
+        validate=[validate.Length(min=1, max=200), _NOT_BLANK],
         metadata={"description": "industry field or industry/<slug> tag, e.g. software"},
     )
     region = fields.String(
         load_default=None,
-        validate=validate.Length(min=1, max=200),
+        validate=[validate.Length(min=1, max=200), _NOT_BLANK],
         metadata={"description": "region or country field, or region/<slug> tag, e.g. emea"},
     )
     source = fields.String(
@@ -33,7 +40,7 @@ class ProspectQuerySchema(Schema):
     )
     source_id = fields.String(
         load_default=None,
-        validate=validate.Length(min=1, max=200),
+        validate=[validate.Length(min=1, max=200), _NOT_BLANK],
         metadata={"description": "one list, referrer or event"},
     )
 

@@ -3,6 +3,7 @@
 from typing import Any
 
 from flask import current_app
+from marshmallow import RAISE
 
 from rainmaker_db import Database
 from rainmaker_matching.domain.commands import ClaimProspect, ProspectFilter, SuggestProspects
@@ -29,7 +30,7 @@ def _db() -> Database:
 
 
 @blp.route("/account-managers/<am_id>/prospects")
-@blp.arguments(s.ProspectQuerySchema, location="query")
+@blp.arguments(s.ProspectQuerySchema, location="query", unknown=RAISE)
 @blp.response(200, s.ProspectListSchema)
 @require_roles(Role.ACCOUNT_MANAGER, Role.MANAGER)
 def list_prospects(args: dict[str, Any], am_id: str) -> suggestions_svc.ProspectList:
