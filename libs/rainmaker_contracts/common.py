@@ -39,8 +39,14 @@ class DistinctFieldsSchema(WireSchema):
                 raise ValidationError(f"must differ from {first}", second)
 
 
+# Every consumer stores a tag in a 200-character column; PostgreSQL refuses a longer value,
+# which would fail a whole 1,000-lead batch there.
+MAX_TAG_LENGTH = 200
+
+
 def tag_field(**kwargs: object) -> fields.String:
-    return fields.String(validate=validate.Regexp(TAG_PATTERN), **kwargs)  # type: ignore[arg-type]
+    checks = [validate.Regexp(TAG_PATTERN), validate.Length(max=MAX_TAG_LENGTH)]
+    return fields.String(validate=checks, **kwargs)  # type: ignore[arg-type]
 
 
 def currency_field(**kwargs: object) -> fields.String:

@@ -35,3 +35,26 @@ def test_an_over_long_referral_value_is_a_field_error_not_a_server_error(intake:
     assert result["status"] == "new"
     assert [e["column"] for e in result["errors"]] == ["company"]
     assert intake.lead(result["lead_id"])["company"] is None
+
+
+def test_a_tag_longer_than_the_contracts_allow_is_refused_where_it_is_given(
+    intake: Intake,
+) -> None:
+    """Every consumer stores tags in 200 characters; a longer list tag or referral interest
+    would have failed every leads.ingested of the list (the contract refuses it)."""
+    long_tag = "interest/" + "x" * 192  # 201 characters
+    r = intake.upload(
+        to_csv([person(0)], HEADERS), "Long tag", tags=f"industry/software,{long_tag}"
+    )
+    assert r.status_code == 422, r.get_data(as_text=True)
+    assert r.json["errors"]["form"]["tags"] == [f"longer than 200 characters: {long_tag[:40]}…"]
+
+    referral = {"first_name": "Ida", "last_name": "Rhodes", "email": "ida@rhodes.example",
+                "interests": [long_tag], "referrer": {"type": "employee", "name": "Sam"}}  # fmt: skip
+    r = intake.client.post("/referrals", json=referral, headers=intake.headers)
+    assert r.status_code == 422, r.get_data(as_text=True)
+    assert "interests" in str(r.json["errors"])
+
+    ok = "interest/" + "x" * 191  # 200 characters
+    status = intake.import_list(to_csv([person(0)], HEADERS), "Tag at the limit", tags=ok)
+    assert status["accepted"] == 1

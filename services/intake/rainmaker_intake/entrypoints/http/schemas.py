@@ -7,7 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from rainmaker_contracts.common import TAG_PATTERN
+from rainmaker_contracts.common import MAX_TAG_LENGTH, TAG_PATTERN
 from rainmaker_contracts.money import to_minor
 from rainmaker_intake.domain.contact import FIELDS
 
@@ -132,8 +132,13 @@ class ListSchema(Schema):
 
 
 def parse_tags(raw: str) -> tuple[str, ...]:
-    """Comma-separated tags; each must be `<namespace>/<path>`."""
+    """Comma-separated tags; each must be `<namespace>/<path>`, at most MAX_TAG_LENGTH long
+    (the contracts' limit: a longer tag would fail every lead event of the list)."""
     tags = tuple(t.strip() for t in raw.split(",") if t.strip())
+    long = [t for t in tags if len(t) > MAX_TAG_LENGTH]
+    if long:
+        shown = ", ".join(f"{t[:40]}…" for t in long)
+        raise ValidationError(f"longer than {MAX_TAG_LENGTH} characters: {shown}")
     bad = [t for t in tags if not re.match(TAG_PATTERN, t)]
     if bad:
         raise ValidationError(f"not a tag (namespace/path): {', '.join(bad)}")
