@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from rainmaker_contracts import make_envelope, validate_data
+from rainmaker_contracts import ContractError, make_envelope, validate_data
 from rainmaker_contracts.intake import MAX_LEADS_PER_MESSAGE
 from rainmaker_tagging.adapters.tables import (
     activity_notes,
@@ -370,20 +370,17 @@ def test_a_touch_handled_before_its_leads_ingest_keeps_its_tags(db):
     assert {"interest/ai", "interest/crm", "role/executive"} <= set(last_tags(db, lead_id))
 
 
-def test_a_source_tag_longer_than_tagging_stores_does_not_poison_the_batch(db):
-    """The wire contract checks a tag's shape, not its length; the tag columns hold 200
-    characters. On PostgreSQL one such tag failed the whole 1,000-lead message (retried, then
-    dead-lettered: no lead of it tagged). It is left out; everything else is tagged."""
+def test_a_source_tag_longer_than_tagging_stores_is_refused_by_the_contract():
+    """The tag columns hold 200 characters; on PostgreSQL a longer tag failed the whole
+    1,000-lead message (retried, then dead-lettered). The contract refuses such a tag (the
+    consumer dead-letters the message at once, naming it) and intake refuses it on input."""
     long_tag = "interest/" + "a" * 250
-    lead_id, other = new_id(), new_id()
-    ingest(
-        db,
-        ingested_lead(lead_id, job_title="CEO", tags=[long_tag, "interest/crm"]),
-        ingested_lead(other, job_title="CTO"),
-    )
-    deliver(db, "leads.touched", {"touches": [touch(lead_id, tags=[long_tag])]}, "intake")
-    assert set(last_tags(db, lead_id)) == {"interest/crm", "role/executive"}
-    assert "role/executive" in last_tags(db, other)
+    data = {"leads": [ingested_lead(new_id(), tags=[long_tag, "interest/crm"])]}
+    with pytest.raises(ContractError, match="Longer than maximum length 200"):
+        validate_data("leads.ingested", 1, data)
+    touched = {"touches": [touch(new_id(), tags=[long_tag])]}
+    with pytest.raises(ContractError, match="Longer than maximum length 200"):
+        validate_data("leads.touched", 1, touched)
 
 
 def test_two_events_about_one_lead_at_once_publish_a_set_with_both(db):

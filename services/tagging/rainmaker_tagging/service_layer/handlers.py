@@ -5,8 +5,6 @@ leads.tagged). They run inside the consumer's transaction and never commit. Even
 erased leads change nothing; events ahead of leads.ingested create placeholder leads.
 """
 
-import logging
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,30 +14,12 @@ from rainmaker_bus import Handler
 from rainmaker_contracts import Envelope
 from rainmaker_tagging.adapters import merges as mg
 from rainmaker_tagging.adapters import read_model as rm
-from rainmaker_tagging.domain.model import MAX_TAG_LENGTH, MergeCycle
+from rainmaker_tagging.domain.model import MergeCycle
 from rainmaker_tagging.service_layer.retag import retag
-
-log = logging.getLogger(__name__)
 
 
 def _correlation(env: Envelope) -> str:
     return env.correlation_id or env.id
-
-
-def _source_tags(lead_id: str, tags: Iterable[str]) -> list[str]:
-    """The tags a source asserts, without those too long to store: the wire contract checks a
-    tag's shape only, and one overlong tag must not fail (and dead-letter) a 1,000-lead batch."""
-    kept = sorted({t for t in tags if len(t) <= MAX_TAG_LENGTH})
-    dropped = {t for t in tags if len(t) > MAX_TAG_LENGTH}
-    if dropped:
-        log.warning(
-            "lead %s: left out %d source tag(s) longer than %d characters: %s",
-            lead_id,
-            len(dropped),
-            MAX_TAG_LENGTH,
-            ", ".join(t[:60] for t in dropped),
-        )
-    return kept
 
 
 def leads_ingested(session: Session, env: Envelope, data: dict[str, Any]) -> None:
@@ -58,7 +38,7 @@ def leads_ingested(session: Session, env: Envelope, data: dict[str, Any]) -> Non
                 "source_type": source["type"],
                 "source_id": source["id"],
                 "source_name": source.get("name"),
-                "tags": _source_tags(lead["lead_id"], lead["tags"]),
+                "tags": sorted(set(lead["tags"])),
             }
         )
     rm.upsert_leads(session, texts, now)
@@ -92,7 +72,7 @@ def leads_touched(session: Session, env: Envelope, data: dict[str, Any]) -> None
     sources = [
         {"lead_id": t["lead_id"], "source_type": t["source"]["type"],
          "source_id": t["source"]["id"], "source_name": t["source"].get("name"),
-         "tags": _source_tags(t["lead_id"], t["tags"])}
+         "tags": sorted(set(t["tags"]))}
         for t in touches
     ]  # fmt: skip
     rm.upsert_sources(session, sources, now, add_tags=True)
