@@ -220,6 +220,12 @@ def test_an_admins_later_reassignment_takes_a_claimed_lead_from_its_claimer(
     body = client.get(PROSPECTS.format("am-1"), headers=mine).get_json()
     assert body["open_claims"] == 0
     assert lead_id not in [i["lead_id"] for i in body["items"]]
+    # Claiming it again is no longer "already yours" for am-1, and am-2 is told it is theirs.
+    again = client.post(CLAIMS.format("am-1"), json={"lead_id": lead_id}, headers=mine)
+    assert again.status_code == 409, again.get_json()
+    theirs = bearer("account_manager", "am-2")
+    own = client.post(CLAIMS.format("am-2"), json={"lead_id": lead_id}, headers=theirs)
+    assert own.status_code == 409 and "already yours" in own.get_json()["detail"]
 
 
 def test_a_reassignment_older_than_the_claim_leaves_the_claim_alone(

@@ -66,11 +66,17 @@ def claim_prospect(
     if am is None:
         raise UnknownAccountManager(cmd.am_id)
     held = repo.claim_of(session, cmd.lead_id)
+    prospect = repo.get_prospect(session, cmd.lead_id)
     if held is not None:
-        if held.am_id == cmd.am_id:
+        # The claim row stays with its claimer after an admin reassigns the lead: who holds
+        # the lead now is the prospect's `claimed_by`.
+        owner = prospect.claimed_by if prospect is not None else None
+        if owner == cmd.am_id and held.am_id != cmd.am_id:
+            raise NotClaimable(cmd.lead_id, "it is already yours (an admin assigned it to you)")
+        if held.am_id == cmd.am_id and owner in (None, cmd.am_id):
             return held, False
         raise AlreadyClaimed(cmd.lead_id)
-    _check_claimable(repo.get_prospect(session, cmd.lead_id), cmd.lead_id, am.am_id)
+    _check_claimable(prospect, cmd.lead_id, am.am_id)
     if not am.active:
         raise AccountManagerInactive(am.am_id)
     if repo.open_claims(session, am.am_id) >= am.capacity:
