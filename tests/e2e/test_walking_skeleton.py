@@ -105,7 +105,8 @@ def test_list_to_matched_prospects(stack: Stack) -> None:
         r = requests.get(
             f"{stack.url('pipeline')}/leads/{lead_id}", headers=auth(admin), timeout=10
         )
-        return r.json() if r.status_code == 200 else None
+        # A placeholder (an event that overtook leads.ingested) has no touches yet.
+        return r.json() if r.status_code == 200 and r.json()["touches"] else None
 
     lead = stack.wait_for(in_pipeline, timeout=60, message="lead in pipeline")
     assert lead["touches"][0]["source_id"] == list_id, lead

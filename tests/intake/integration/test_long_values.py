@@ -49,8 +49,13 @@ def test_a_tag_longer_than_the_contracts_allow_is_refused_where_it_is_given(
     assert r.status_code == 422, r.get_data(as_text=True)
     assert r.json["errors"]["form"]["tags"] == [f"longer than 200 characters: {long_tag[:40]}…"]
 
-    referral = {"first_name": "Ida", "last_name": "Rhodes", "email": "ida@rhodes.example",
-                "interests": [long_tag], "referrer": {"type": "employee", "name": "Sam"}}  # fmt: skip
+    referral = {
+        "first_name": "Ida",
+        "last_name": "Rhodes",
+        "email": "ida@rhodes.example",
+        "interests": [long_tag],
+        "referrer": {"type": "employee", "name": "Sam"},
+    }
     r = intake.client.post("/referrals", json=referral, headers=intake.headers)
     assert r.status_code == 422, r.get_data(as_text=True)
     assert "interests" in str(r.json["errors"])
