@@ -50,8 +50,7 @@ def assign_lead(
             lead,
             cmd.am_id,
             at=now,
-            reason=f"reassigned to {cmd.am_id}",
-            announce=True,
+            announce=f"reassigned to {cmd.am_id}",
             correlation_id=correlation_id,
         )
     return queries.lead_summary(session, cmd.lead_id)

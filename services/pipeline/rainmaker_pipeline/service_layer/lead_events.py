@@ -102,7 +102,7 @@ def record_claim(session: Session, claim: dict[str, Any], correlation_id: str | 
     elif (lead.stage in OPEN_STAGES or lead.stage is Stage.NURTURE) and lead.am_id != am_id:
         if lead.owner_at is not None and lead.owner_at > at:
             return  # an admin gave it to another AM after this claim; matching learns that too
-        hand_over(session, lead, am_id, at=at, reason="claimed", announce=False)
+        hand_over(session, lead, am_id, at=at)
 
 
 def erase_lead(session: Session, lead_id: str, at: datetime) -> None:

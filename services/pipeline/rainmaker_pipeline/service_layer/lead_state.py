@@ -115,23 +115,22 @@ def hand_over(
     am_id: str,
     *,
     at: datetime,
-    reason: str,
-    announce: bool,
+    announce: str | None = None,
     correlation_id: str | None = None,
 ) -> None:
     """Give a lead past `suspect` to another AM, keeping its stage.
 
-    `announce` publishes `lead.stage_changed` with the same from and to stage and the new
-    `am_id` (the contracts have no assignment event): matching then takes the lead out of the
-    old owner's hands. A claim needs no announcement; it came from matching.
+    With `announce` (the reason), publishes `lead.stage_changed` with the same from and to
+    stage and the new `am_id` (the contracts have no assignment event): matching then takes
+    the lead out of the old owner's hands. A claim needs no announcement; it came from matching.
     """
     session.execute(
         update(leads)
         .where(leads.c.lead_id == lead.lead_id)
         .values(am_id=am_id, owner_at=at, updated_at=at)
     )
-    if announce:
-        _announce(session, lead, lead.stage, am_id, at, reason, correlation_id)
+    if announce is not None:
+        _announce(session, lead, lead.stage, am_id, at, announce, correlation_id)
 
 
 def _announce(

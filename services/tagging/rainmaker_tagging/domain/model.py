@@ -12,7 +12,6 @@ from enum import StrEnum
 # Same vocabulary as the wire contracts (rainmaker_contracts.common), kept here stdlib-only.
 NAMESPACES = ("industry", "interest", "role", "size", "region", "product")
 TAG_RE = re.compile(r"^(" + "|".join(NAMESPACES) + r")/[a-z0-9][a-z0-9_\-./]*$")
-MAX_TAG_LENGTH = 200  # the tag columns' size (PostgreSQL refuses longer values)
 MANUAL_CONFIDENCE = 1.0
 REJECTED_CONFIDENCE = 0.0  # a manual row with confidence 0 says "this tag does not apply"
 

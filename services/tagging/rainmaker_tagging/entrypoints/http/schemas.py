@@ -4,8 +4,8 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from rainmaker_contracts.common import TAG_ORIGINS, TAG_PATTERN
-from rainmaker_tagging.domain.model import MAX_TAG_LENGTH, NAMESPACES, RuleField, RuleKind
+from rainmaker_contracts.common import MAX_TAG_LENGTH, TAG_ORIGINS, TAG_PATTERN
+from rainmaker_tagging.domain.model import NAMESPACES, RuleField, RuleKind
 from rainmaker_tagging.domain.rules import MAX_PATTERN_LENGTH
 
 MAX_TAGS_PER_LEAD = 200
