@@ -11,8 +11,10 @@ STAGES = ("suspect", "prospect", "lead", "opportunity", "won", "lost", "discarde
 ACTIVITY_KINDS = ("call", "meeting", "quote", "contract", "email", "note")
 DEAL_OUTCOMES = ("won", "lost")
 
-# A tag is "<namespace>/<path>", e.g. "industry/software" or "interest/crm/analytics".
-TAG_PATTERN = r"^(" + "|".join(TAG_NAMESPACES) + r")/[a-z0-9][a-z0-9_\-./]*$"
+# A tag is "<namespace>/<path>", e.g. "industry/software" or "interest/crm/analytics": each
+# step of the path starts with a letter or digit, so no empty step ("a//b", a trailing "/")
+# and no "." or ".." step.
+TAG_PATTERN = r"^(" + "|".join(TAG_NAMESPACES) + r")(/[a-z0-9][a-z0-9_\-.]*)+$"
 
 
 class WireSchema(Schema):

@@ -112,6 +112,18 @@ def test_invalid_data_names_nested_field_paths():
     assert "leads" in str(info.value)  # the message names the path too
 
 
+@pytest.mark.parametrize(
+    "tag", ["interest/a//b", "interest/a/", "interest/", "interest/./b", "interest/../b",
+            "interest/a/.hidden", "interests/crm", "Interest/crm"],
+)  # fmt: skip
+def test_a_tag_path_has_no_empty_or_dot_steps(tag: str) -> None:
+    with pytest.raises(ContractError) as info:
+        make_envelope("leads.ingested", {"leads": [{**LEAD, "tags": [tag]}]}, "intake")
+    assert "tags" in str(info.value)
+    for fine in ("interest/crm/analytics", "size/11-50", "region/de.by", "product/x_y/z"):
+        make_envelope("leads.ingested", {"leads": [{**LEAD, "tags": [fine]}]}, "intake")
+
+
 def test_too_many_leads_in_one_message_is_refused():
     leads = [{**LEAD, "lead_id": f"L{i}"} for i in range(1001)]
     with pytest.raises(ContractError) as info:
