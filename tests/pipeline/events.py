@@ -97,11 +97,14 @@ def claimed(lead_id: str, am_id: str, days: float = 1) -> dict[str, Any]:
     }
 
 
-def merged(survivor: str, merged_id: str, undone: bool = False) -> dict[str, Any]:
+def merged(
+    survivor: str, merged_id: str, undone: bool = False, merge_id: str | None = None
+) -> dict[str, Any]:
+    """An undo repeats its merge's merge_id (derived from the merged lead unless given)."""
     return {
         "merges": [
             {
-                "merge_id": f"m-{merged_id[:8]}",
+                "merge_id": merge_id or f"m-{merged_id[:8]}",
                 "survivor_id": survivor,
                 "merged_id": merged_id,
                 "rule": "email",

@@ -85,3 +85,21 @@ def test_a_book_of_leads_on_both_databases(store):
     assert (rows["event"]["leads"], rows["event"]["revenue_minor"]) == (1, 80_000)  # c came first
     assert (rows["rented_list"]["leads"], rows["rented_list"]["cost_minor"]) == (1, 30_000)
     assert {r["group"]: r["leads"] for r in last["rows"]} == {"event": 1, "rented_list": 1}
+
+
+def test_an_undo_before_its_merge_on_both_databases(store):
+    """Recording an undone merge is an insert-if-missing on either database: a redelivered
+    undo does not fail, and the merge retried after it is not applied."""
+    deliver(
+        store,
+        "leads.ingested",
+        ingested(lead("s", source("web", "W")), lead("m", source("event", "E1"))),
+    )
+    deliver(store, "leads.merged", merged("s", "m", undone=True))
+    deliver(store, "leads.merged", merged("s", "m", undone=True))  # redelivered
+    deliver(store, "leads.merged", merged("s", "m"))
+    with store.reader() as session:
+        m = queries.get_lead(session, "m", None)
+        s = queries.get_lead(session, "s", None)
+    assert m["merged_into"] is None and [t["source_type"] for t in m["touches"]] == ["event"]
+    assert [t["source_type"] for t in s["touches"]] == ["web"]

@@ -199,6 +199,48 @@ def test_touches_and_ingestion_of_a_lead_merged_first_count_for_the_survivor(db,
     assert [t["source_type"] for t in get(db, dup)["touches"]] == ["referral", "event"]
 
 
+def test_a_merge_handled_after_its_undo_is_not_applied(db, deliver):
+    """The merge's first attempt failed and the bus retried it after its undo had been
+    handled: the undo wins, the leads stay apart."""
+    survivor, dup = new_id(), new_id()
+    deliver("leads.ingested", ingested(lead(survivor, source("web", "site"))))
+    deliver("leads.ingested", ingested(lead(dup, source("referral", "ref-1"), days=-3)))
+    deliver("prospect.claimed", claimed(dup, "am-3"))
+    deliver("leads.merged", merged(survivor, dup, undone=True))
+    deliver("leads.merged", merged(survivor, dup))
+    kept = get(db, dup)
+    assert kept["merged_into"] is None
+    assert [t["source_type"] for t in kept["touches"]] == ["referral"]
+    after = get(db, survivor)
+    assert [t["source_type"] for t in after["touches"]] == ["web"]
+    assert after["am_id"] is None  # nor does the survivor take the merged lead's owner
+
+
+def test_a_redelivered_undo_is_harmless(db, deliver):
+    survivor, dup = new_id(), new_id()
+    deliver("leads.ingested", ingested(lead(survivor, source("web", "site"))))
+    deliver("leads.ingested", ingested(lead(dup, source("referral", "ref-1"), days=-3)))
+    deliver("leads.merged", merged(survivor, dup))
+    deliver("leads.merged", merged(survivor, dup, undone=True))
+    deliver("leads.merged", merged(survivor, dup, undone=True))
+    deliver("leads.merged", merged(survivor, dup))  # the merge, redelivered after its undo
+    assert get(db, dup)["merged_into"] is None
+    assert [t["source_type"] for t in get(db, dup)["touches"]] == ["referral"]
+    assert [t["source_type"] for t in get(db, survivor)["touches"]] == ["web"]
+
+
+def test_a_new_merge_of_leads_once_unmerged_is_applied(db, deliver):
+    """Only the undone merge_id is ignored: intake may merge the same pair again later."""
+    survivor, dup = new_id(), new_id()
+    deliver("leads.ingested", ingested(lead(survivor, source("web", "site"))))
+    deliver("leads.ingested", ingested(lead(dup, source("referral", "ref-1"), days=-3)))
+    deliver("leads.merged", merged(survivor, dup))
+    deliver("leads.merged", merged(survivor, dup, undone=True))
+    deliver("leads.merged", merged(survivor, dup, merge_id=new_id("m-")))
+    assert get(db, dup)["merged_into"] == survivor
+    assert [t["source_type"] for t in get(db, survivor)["touches"]] == ["referral", "web"]
+
+
 def test_an_older_tag_set_arriving_late_does_not_replace_a_newer_one(db):
     """A leads.tagged that failed once comes back from its retry after a newer one: the
     newer set stays (the same set again at its own time still applies)."""

@@ -8,7 +8,7 @@ from rainmaker_pipeline.domain.attribution import Attribution, GroupBy
 from rainmaker_pipeline.domain.model import ActivityKind, AttributionNotAvailable, DealOutcome
 from rainmaker_pipeline.domain.stages import Stage
 from rainmaker_pipeline.service_layer import account_managers as ams
-from rainmaker_pipeline.service_layer import assignment, costs, leads, reports
+from rainmaker_pipeline.service_layer import assignment, costs, leads, queries, reports
 from rainmaker_pipeline.service_layer.commands import (
     Actor,
     AssignLead,
@@ -209,6 +209,28 @@ def test_a_merged_lead_brings_the_stage_it_reached(db, deliver):
     _, rows = report(db, "first_touch", "list")
     row = rows["L1"]
     assert (row["leads"], row["contacted"], row["opportunities"], row["won"]) == (1, 1, 1, 0)
+
+
+def test_a_merge_retried_after_its_undo_leaves_the_lead_to_its_own_source(db, deliver):
+    """w (L2) was won, with an activity logged; intake merged it into s (L1) and undid the
+    merge, and the undo was handled before the merge's retry. w keeps its activity and deal,
+    stays unmerged and is counted, won, for L2; s alone for L1."""
+    deliver("leads.ingested", ingested(lead("w", L2), lead("s", L1, days=1)))
+    with db.transaction() as session:
+        to_opportunity(session, "w")
+        leads.log_activity(session, LogActivity("w", ActivityKind.CONTRACT, "signed"), ADMIN)
+        leads.close_deal(session, CloseDeal("w", DealOutcome.WON, 100_000, "EUR"), ADMIN)
+    deliver("leads.merged", merged("s", "w", undone=True))
+    deliver("leads.merged", merged("s", "w"))
+    with db.reader() as session:
+        w = queries.get_lead(session, "w", None)
+    assert w["merged_into"] is None
+    assert (len(w["touches"]), len(w["activities"]), len(w["deals"])) == (1, 1, 1)
+    _, rows = report(db, "first_touch", "list")
+    assert {g: (r["leads"], r["won"], r["revenue_minor"]) for g, r in rows.items()} == {
+        "L1": (1, 0, 0),
+        "L2": (1, 1, 100_000),
+    }
 
 
 def test_a_row_says_how_many_won_deals_its_currency_left_out(book):

@@ -165,3 +165,12 @@ costs = Table(
     Column("created_at", UtcDateTime, nullable=False),
 )
 Index("ix_costs_source", costs.c.source_type, costs.c.source_id)
+
+# Merges intake has undone (`leads.merged` with `undone: true`). The bus retries with back-off,
+# so an undo can be handled before its merge: the merge, when it comes, must not happen.
+undone_merges = Table(
+    "undone_merges",
+    metadata,
+    Column("merge_id", String(64), primary_key=True),
+    Column("undone_at", UtcDateTime, nullable=False),
+)

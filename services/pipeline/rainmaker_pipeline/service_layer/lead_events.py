@@ -6,7 +6,15 @@ from typing import Any
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from rainmaker_pipeline.adapters.tables import activities, deals, leads, stage_history, touches
+from rainmaker_pipeline.adapters.sql import insert_missing
+from rainmaker_pipeline.adapters.tables import (
+    activities,
+    deals,
+    leads,
+    stage_history,
+    touches,
+    undone_merges,
+)
 from rainmaker_pipeline.domain.stages import OPEN_STAGES, Stage
 from rainmaker_pipeline.service_layer.lead_state import find_lead, hand_over, move_stage
 from rainmaker_pipeline.service_layer.readmodel import ensure_leads, root_of
@@ -16,39 +24,58 @@ _MOVABLE = (touches, activities, deals)  # what follows a lead into its survivor
 
 def merge_leads(session: Session, merges: list[dict[str, Any]], at: datetime) -> None:
     """Move touches, activities and deals to the survivor; an undone merge moves back what
-    was first recorded for the merged lead. The survivor keeps its own stage."""
+    was first recorded for the merged lead. The survivor keeps its own stage.
+
+    A merge whose undo was handled first (the merge was being retried) is not applied."""
     for merge in merges:
-        survivor, merged = merge["survivor_id"], merge["merged_id"]
-        ensure_leads(session, {survivor: at, merged: at})
         if merge["undone"]:
-            for table in _MOVABLE:
-                session.execute(
-                    update(table)
-                    .where(table.c.original_lead_id == merged, table.c.lead_id != merged)
-                    .values(lead_id=merged)
-                )
-            session.execute(
-                update(leads)
-                .where(leads.c.lead_id == merged, leads.c.merged_into == survivor)
-                .values(merged_into=None, updated_at=at)
-            )
-            continue
-        # The survivor may itself have been merged meanwhile: what moves goes to the end of
-        # its chain, the lead the reports count (the link below still names the survivor).
-        root = root_of(session, survivor)
-        for table in _MOVABLE:
-            session.execute(update(table).where(table.c.lead_id == merged).values(lead_id=root))
-        owner = session.execute(select(leads.c.am_id).where(leads.c.lead_id == merged)).scalar()
+            _undo_merge(session, merge, at)
+        elif not _was_undone(session, merge["merge_id"]):
+            _merge(session, merge, at)
+
+
+def _merge(session: Session, merge: dict[str, Any], at: datetime) -> None:
+    survivor, merged = merge["survivor_id"], merge["merged_id"]
+    ensure_leads(session, {survivor: at, merged: at})
+    # The survivor may itself have been merged meanwhile: what moves goes to the end of
+    # its chain, the lead the reports count (the link below still names the survivor).
+    root = root_of(session, survivor)
+    for table in _MOVABLE:
+        session.execute(update(table).where(table.c.lead_id == merged).values(lead_id=root))
+    owner = session.execute(select(leads.c.am_id).where(leads.c.lead_id == merged)).scalar()
+    session.execute(
+        update(leads)
+        .where(leads.c.lead_id == root)
+        .values(am_id=func.coalesce(leads.c.am_id, owner), updated_at=at)
+    )
+    session.execute(
+        update(leads).where(leads.c.lead_id == merged).values(merged_into=survivor, updated_at=at)
+    )
+
+
+def _undo_merge(session: Session, merge: dict[str, Any], at: datetime) -> None:
+    survivor, merged = merge["survivor_id"], merge["merged_id"]
+    # Remembered so that the merge, should a retry bring it after its undo, is not applied.
+    insert_missing(
+        session, undone_merges, [{"merge_id": merge["merge_id"], "undone_at": at}], ["merge_id"]
+    )
+    ensure_leads(session, {survivor: at, merged: at})
+    for table in _MOVABLE:
         session.execute(
-            update(leads)
-            .where(leads.c.lead_id == root)
-            .values(am_id=func.coalesce(leads.c.am_id, owner), updated_at=at)
+            update(table)
+            .where(table.c.original_lead_id == merged, table.c.lead_id != merged)
+            .values(lead_id=merged)
         )
-        session.execute(
-            update(leads)
-            .where(leads.c.lead_id == merged)
-            .values(merged_into=survivor, updated_at=at)
-        )
+    session.execute(
+        update(leads)
+        .where(leads.c.lead_id == merged, leads.c.merged_into == survivor)
+        .values(merged_into=None, updated_at=at)
+    )
+
+
+def _was_undone(session: Session, merge_id: str) -> bool:
+    query = select(undone_merges.c.merge_id).where(undone_merges.c.merge_id == merge_id)
+    return session.execute(query).first() is not None
 
 
 def store_tags(session: Session, tagged: list[dict[str, Any]], at: datetime) -> None:
