@@ -9,7 +9,7 @@ from sqlalchemy import inspect, select
 
 from rainmaker_contracts import make_envelope, validate_data
 from rainmaker_db import Database
-from rainmaker_matching.adapters.tables import claims
+from rainmaker_matching.adapters.tables import claims, undone_merges
 from rainmaker_matching.domain.commands import ClaimProspect, ProspectFilter, SuggestProspects
 from rainmaker_matching.domain.model import AlreadyClaimed
 from rainmaker_matching.service_layer.claims import claim_prospect
@@ -114,3 +114,22 @@ def test_one_am_claiming_twice_at_once_gets_one_claim(pg_db: Database) -> None:
     first, second = race(2, attempt)
     assert {first.split()[0], second.split()[0]} == {"created", "existing"}
     assert first.split()[1] == second.split()[1]
+
+
+def test_an_undo_before_its_merge_and_again_keeps_the_lead(pg_db: Database) -> None:
+    """ON CONFLICT DO NOTHING on PostgreSQL: a redelivered undo does not fail, and the merge
+    arriving after its undo is ignored."""
+    deliver = deliverer(pg_db)
+    deliver("account_manager.upserted", am_event("am-1"))
+    survivor, merged = new_id(), new_id()
+    deliver("leads.ingested", {"leads": [lead(survivor, 1), lead(merged, 2)]})
+    merge = {"merge_id": new_id(), "survivor_id": survivor, "merged_id": merged}
+    merge |= {"rule": "email", "score": 1.0}
+    undo = {"merges": [{**merge, "undone": True}]}
+    deliver("leads.merged", undo)
+    deliver("leads.merged", undo)
+    deliver("leads.merged", {"merges": [merge]})
+    with pg_db.reader() as s:
+        result = suggest(s, SuggestProspects("am-1", 10))
+        assert s.execute(select(undone_merges.c.merge_id)).scalars().all() == [merge["merge_id"]]
+    assert [i["lead_id"] for i in result.items] == [merged, survivor]

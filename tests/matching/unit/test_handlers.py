@@ -147,6 +147,92 @@ def test_an_unmerge_gives_back_an_owned_lead_to_its_owner_and_a_closed_one_stays
     assert owned not in suggested(db)
 
 
+def merge_event(merge_id: str, survivor: str, merged: str, undone: bool = False) -> dict:
+    return {
+        "merges": [
+            {
+                "merge_id": merge_id,
+                "survivor_id": survivor,
+                "merged_id": merged,
+                "rule": "email",
+                "score": 1.0,
+                "undone": undone,
+            }
+        ]
+    }
+
+
+def test_an_undo_that_overtakes_its_merge_keeps_the_lead_in_the_list(db, deliver) -> None:
+    """The merge's first attempt failed; its undo is handled first, the merge on its retry:
+    the late merge changes nothing and the lead is suggested where it would be."""
+    deliver("account_manager.upserted", am_event("am-1"))
+    deliver("account_manager.upserted", am_event("am-2"))
+    won, survivor, merged = new_id(), new_id(), new_id()
+    deliver("leads.ingested", {"leads": [lead(won), lead(survivor, 3), lead(merged, 2)]})
+    deliver("leads.tagged", {"leads": [tagged(won, "industry/software")]})
+    deliver("leads.tagged", {"leads": [tagged(merged, "industry/software")]})
+    deliver("deal.closed", deal(won, "am-1"))
+    merge_id = new_id()
+    deliver("leads.merged", merge_event(merge_id, survivor, merged, undone=True))
+    deliver("leads.merged", merge_event(merge_id, survivor, merged))
+    assert (row(db, merged).status, row(db, merged).merged_into) == ("available", None)
+    assert suggested(db) == [merged, survivor]  # it matches am-1's won deal: first
+    assert suggested(db, "am-2") == [survivor, merged]  # no profile: newest first
+
+
+def test_an_undo_that_overtakes_its_merge_leaves_owned_and_closed_leads_as_they_were(
+    db, deliver
+) -> None:
+    deliver("account_manager.upserted", am_event("am-1"))
+    survivor, owned, closed = new_id(), new_id(), new_id()
+    deliver("leads.ingested", {"leads": [lead(survivor, 1), lead(owned, 2), lead(closed, 3)]})
+    deliver("lead.stage_changed", {**stage(owned, "prospect"), "am_id": "am-2"})
+    deliver("lead.stage_changed", {**stage(closed, "prospect"), "am_id": "am-1"})
+    deliver("deal.closed", {**deal(closed, "am-1"), "outcome": "lost"})
+    ids = {owned: new_id(), closed: new_id()}
+    for m, merge_id in ids.items():
+        deliver("leads.merged", merge_event(merge_id, survivor, m, undone=True))
+    for m, merge_id in ids.items():
+        deliver("leads.merged", merge_event(merge_id, survivor, m))
+    assert (row(db, owned).status, row(db, owned).claimed_by) == ("claimed", "am-2")
+    assert (row(db, closed).status, row(db, closed).merged_into) == ("closed", None)
+    assert suggested(db) == [survivor]
+
+
+def test_a_redelivered_undo_is_harmless_before_and_after_its_merge(db, deliver) -> None:
+    deliver("account_manager.upserted", am_event("am-1"))
+    survivor, early, late = new_id(), new_id(), new_id()
+    deliver("leads.ingested", {"leads": [lead(survivor, 1), lead(early, 2), lead(late, 3)]})
+    early_id, late_id = new_id(), new_id()
+    # `early`: the undo twice, then its merge; `late`: the merge, then its undo twice.
+    deliver("leads.merged", merge_event(early_id, survivor, early, undone=True))
+    deliver("leads.merged", merge_event(early_id, survivor, early, undone=True))
+    deliver("leads.merged", merge_event(early_id, survivor, early))
+    deliver("leads.merged", merge_event(late_id, survivor, late))
+    deliver("leads.merged", merge_event(late_id, survivor, late, undone=True))
+    deliver("leads.merged", merge_event(late_id, survivor, late, undone=True))
+    assert (row(db, early).status, row(db, late).status) == ("available", "available")
+    assert suggested(db) == [late, early, survivor]
+
+
+def test_merge_then_undo_then_the_merge_again_keeps_the_lead(db, deliver) -> None:
+    """A merge published twice (an at-least-once relay) and seen again after its undo stays
+    undone; a new merge of the same lead (another merge_id) still applies."""
+    deliver("account_manager.upserted", am_event("am-1"))
+    survivor, merged = new_id(), new_id()
+    deliver("leads.ingested", {"leads": [lead(survivor, 1), lead(merged, 2)]})
+    merge_id = new_id()
+    deliver("leads.merged", merge_event(merge_id, survivor, merged))
+    assert suggested(db) == [survivor]
+    deliver("leads.merged", merge_event(merge_id, survivor, merged, undone=True))
+    deliver("leads.merged", merge_event(merge_id, survivor, merged))
+    assert row(db, merged).status == "available"
+    assert suggested(db) == [merged, survivor]
+    deliver("leads.merged", merge_event(new_id(), survivor, merged))
+    assert (row(db, merged).status, row(db, merged).merged_into) == ("merged", survivor)
+    assert suggested(db) == [survivor]
+
+
 def test_stage_changes_take_leads_out_and_back_and_late_ones_lose(db, deliver) -> None:
     deliver("account_manager.upserted", am_event("am-1"))
     lead_id = new_id()

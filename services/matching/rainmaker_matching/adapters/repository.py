@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Row, func, insert, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from rainmaker_matching.adapters.tables import (
@@ -14,6 +15,7 @@ from rainmaker_matching.adapters.tables import (
     closed_deals,
     prospect_tags,
     prospects,
+    undone_merges,
 )
 from rainmaker_matching.domain.model import (
     ACTIVE_STAGES,
@@ -122,3 +124,19 @@ def ensure_prospects(session: Session, lead_ids: Sequence[str], now: datetime) -
         )
         known.update(dict.fromkeys(missing, ProspectStatus.AVAILABLE))
     return known
+
+
+def record_undone_merge(session: Session, merge_id: str, now: datetime) -> None:
+    """Remember an undone merge once: a redelivered undo keeps the first row (ON CONFLICT DO
+    NOTHING, which SQLite and PostgreSQL both speak)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(
+        dialect.insert(undone_merges)
+        .values(merge_id=merge_id, undone_at=now)
+        .on_conflict_do_nothing(index_elements=["merge_id"])
+    )
+
+
+def merge_undone(session: Session, merge_id: str) -> bool:
+    query = select(undone_merges.c.merge_id).where(undone_merges.c.merge_id == merge_id)
+    return session.execute(query).first() is not None

@@ -102,3 +102,13 @@ claims = Table(
     Column("claimed_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("lead_id", name="uq_claims_lead_id"),
 )
+
+# Merges intake has undone (leads.merged with `undone: true`), by merge_id. An undo can
+# overtake its merge (the merge's first attempt failed and waits for a retry); the late merge
+# finds its id here and is ignored instead of burying the lead for good.
+undone_merges = Table(
+    "undone_merges",
+    metadata,
+    Column("merge_id", String(64), primary_key=True),
+    Column("undone_at", DateTime(timezone=True), nullable=False),
+)

@@ -34,9 +34,9 @@ def leads_tagged(session: Session, env: Envelope, data: dict[str, Any]) -> None:
 def leads_merged(session: Session, env: Envelope, data: dict[str, Any]) -> None:
     for m in data["merges"]:
         if m["undone"]:
-            removals.unmerge(session, m["merged_id"], _at(env))
+            removals.unmerge(session, m["merge_id"], m["merged_id"], _at(env))
         else:
-            removals.merge(session, m["survivor_id"], m["merged_id"], _at(env))
+            removals.merge(session, m["merge_id"], m["survivor_id"], m["merged_id"], _at(env))
 
 
 def lead_stage_changed(session: Session, env: Envelope, data: dict[str, Any]) -> None:

@@ -1,7 +1,9 @@
 """Leads leaving the index without a deal: merged into a duplicate, or erased on request.
 
 Both leave a tombstone row, so events that arrive later cannot bring the lead back; an undone
-merge restores the lead to what it would be without the merge.
+merge restores the lead to what it would be without the merge. Undone merge ids are kept, as
+an undo can overtake its merge on the bus (the merge's retry comes later) and the late merge
+must then change nothing.
 """
 
 from datetime import datetime
@@ -15,8 +17,10 @@ from rainmaker_matching.domain.model import ProspectStatus
 from rainmaker_matching.service_layer.index import FIRMOGRAPHICS
 
 
-def merge(session: Session, survivor_id: str, merged_id: str, now: datetime) -> None:
+def merge(session: Session, merge_id: str, survivor_id: str, merged_id: str, now: datetime) -> None:
     """The merged lead leaves the index (its row stays, so an unmerge can bring it back)."""
+    if repo.merge_undone(session, merge_id):  # its undo got here first
+        return
     if repo.ensure_prospects(session, [merged_id], now)[merged_id] == ProspectStatus.ERASED:
         return
     session.execute(
@@ -26,8 +30,9 @@ def merge(session: Session, survivor_id: str, merged_id: str, now: datetime) -> 
     )
 
 
-def unmerge(session: Session, merged_id: str, now: datetime) -> None:
+def unmerge(session: Session, merge_id: str, merged_id: str, now: datetime) -> None:
     """An undone merge: the lead comes back as it would be without the merge."""
+    repo.record_undone_merge(session, merge_id, now)  # before the merge, if that comes late
     row = repo.get_prospect(session, merged_id)
     if row is None or row.status != ProspectStatus.MERGED:
         return
