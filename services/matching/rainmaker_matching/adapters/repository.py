@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Row, func, insert, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from rainmaker_db.upserts import insert_missing
 from rainmaker_matching.adapters.tables import (
     account_managers,
     claims,
@@ -129,12 +129,7 @@ def ensure_prospects(session: Session, lead_ids: Sequence[str], now: datetime) -
 def record_undone_merge(session: Session, merge_id: str, now: datetime) -> None:
     """Remember an undone merge once: a redelivered undo keeps the first row (ON CONFLICT DO
     NOTHING, which SQLite and PostgreSQL both speak)."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(
-        dialect.insert(undone_merges)
-        .values(merge_id=merge_id, undone_at=now)
-        .on_conflict_do_nothing(index_elements=["merge_id"])
-    )
+    insert_missing(session, undone_merges, [{"merge_id": merge_id, "undone_at": now}], ["merge_id"])
 
 
 def merge_undone(session: Session, merge_id: str) -> bool:

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from rainmaker_pipeline.adapters.sql import insert_missing
+from rainmaker_db.upserts import insert_missing
 from rainmaker_pipeline.adapters.tables import (
     activities,
     deals,

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from rainmaker_pipeline.adapters.sql import insert_missing, upsert
+from rainmaker_db.upserts import insert_missing, upsert
 from rainmaker_pipeline.adapters.tables import leads, sources, touches
 from rainmaker_pipeline.domain.merges import chain_end
 from rainmaker_pipeline.domain.stages import Stage

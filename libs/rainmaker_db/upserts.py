@@ -1,4 +1,4 @@
-"""Dialect-aware upserts (SQLite and PostgreSQL both speak ON CONFLICT)."""
+"""Dialect-aware upserts for any service (SQLite and PostgreSQL both speak ON CONFLICT)."""
 
 from collections.abc import Sequence
 from typing import Any
