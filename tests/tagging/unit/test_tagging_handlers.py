@@ -14,6 +14,7 @@ from rainmaker_tagging.adapters.tables import (
     lead_sources,
     lead_tags,
     leads,
+    undone_merges,
 )
 from rainmaker_tagging.domain.model import MergeCycle, RuleField, RuleKind
 from rainmaker_tagging.service_layer.handlers import EVENT_HANDLERS
@@ -177,6 +178,90 @@ def test_merge_moves_tags_to_the_survivor_and_undo_gives_them_back(db):
     deliver(db, "leads.merged", {"merges": [{**merge, "undone": True}]}, "intake")
     assert set(last_tags(db, survivor)) == {"role/executive"}
     assert set(last_tags(db, merged)) == {"role/engineering", "interest/cloud"}
+
+
+def merge_of(survivor, merged, merge_id="m1", undone=False):
+    return {"merges": [{"merge_id": merge_id, "survivor_id": survivor, "merged_id": merged,
+                        "rule": "email", "score": 1.0, "undone": undone}]}  # fmt: skip
+
+
+def merged_into(db, lead_id):
+    with db.reader() as session:
+        return session.execute(
+            select(leads.c.merged_into).where(leads.c.lead_id == lead_id)
+        ).scalar_one()
+
+
+def ceo_and_developer(db):
+    survivor, merged = new_id(), new_id()
+    ingest(
+        db,
+        ingested_lead(survivor, job_title="CEO"),
+        ingested_lead(merged, job_title="Developer", tags=["interest/cloud"]),
+    )
+    return survivor, merged
+
+
+def assert_apart(db, survivor, merged):
+    assert merged_into(db, merged) is None
+    assert set(last_tags(db, survivor)) == {"role/executive"}
+    assert set(last_tags(db, merged)) == {"role/engineering", "interest/cloud"}
+    assert count(db, lead_tags, lead_id=merged) == 2
+
+
+def test_an_undo_handled_before_its_merge_keeps_the_leads_apart(db):
+    """The merge's first attempt failed and was retried after its undo was handled: the late
+    merge must not link the leads for good."""
+    survivor, merged = ceo_and_developer(db)
+    deliver(db, "leads.merged", merge_of(survivor, merged, undone=True), "intake")
+    assert_apart(db, survivor, merged)
+    sent = len(published(db))
+
+    deliver(db, "leads.merged", merge_of(survivor, merged), "intake")
+    assert_apart(db, survivor, merged)
+    assert len(published(db)) == sent  # the skipped merge re-tags nobody
+
+
+def test_a_redelivered_undo_is_harmless(db):
+    survivor, merged = ceo_and_developer(db)
+    for _ in range(2):
+        deliver(db, "leads.merged", merge_of(survivor, merged, undone=True), "intake")
+    assert count(db, undone_merges, merge_id="m1") == 1
+    deliver(db, "leads.merged", merge_of(survivor, merged), "intake")
+    deliver(db, "leads.merged", merge_of(survivor, merged, undone=True), "intake")
+    assert_apart(db, survivor, merged)
+
+
+def test_a_merge_redelivered_after_its_undo_is_not_applied_again(db):
+    survivor, merged = ceo_and_developer(db)
+    deliver(db, "leads.merged", merge_of(survivor, merged), "intake")
+    assert merged_into(db, merged) == survivor
+    deliver(db, "leads.merged", merge_of(survivor, merged, undone=True), "intake")
+    assert_apart(db, survivor, merged)
+    deliver(db, "leads.merged", merge_of(survivor, merged), "intake")
+    assert_apart(db, survivor, merged)
+
+
+def test_only_the_undone_merge_is_skipped(db):
+    """Intake merging the same pair again is a new merge (a new merge_id), and applies; so does
+    another merge in the same message as an undo."""
+    survivor, merged = ceo_and_developer(db)
+    other = new_id()
+    ingest(db, ingested_lead(other, tags=["interest/crm"]))
+    undo = merge_of(survivor, merged, undone=True)["merges"]
+    both = {"merges": [*undo, *merge_of(survivor, other, "m2")["merges"]]}
+    deliver(db, "leads.merged", both, "intake")
+    assert merged_into(db, other) == survivor
+    deliver(db, "leads.merged", merge_of(survivor, merged), "intake")
+    assert merged_into(db, merged) is None
+    deliver(db, "leads.merged", merge_of(survivor, merged, "m3"), "intake")
+    assert merged_into(db, merged) == survivor
+    assert set(last_tags(db, survivor)) == {
+        "role/executive",
+        "role/engineering",
+        "interest/cloud",
+        "interest/crm",
+    }
 
 
 def test_chained_merges_follow_to_the_last_survivor(db):

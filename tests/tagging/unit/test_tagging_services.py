@@ -210,6 +210,21 @@ def test_manual_tags_of_a_merged_lead_count_on_the_survivor(db):
     assert view["merged_leads"] == [merged]
 
 
+def test_a_merge_handled_after_its_undo_leaves_the_merged_leads_manual_tags_its_own(db):
+    survivor, merged = new_id(), new_id()
+    ingest(db, ingested_lead(survivor), ingested_lead(merged))
+    correct(db, merged, tags=["interest/cloud"])
+    entry = {"merge_id": "m", "survivor_id": survivor, "merged_id": merged, "rule": "email",
+             "score": 1.0}  # fmt: skip
+    deliver(db, "leads.merged", {"merges": [{**entry, "undone": True}]}, "intake")
+    deliver(db, "leads.merged", {"merges": [entry]}, "intake")
+    with db.reader() as session:
+        assert svc.get_tags(session, survivor)["merged_leads"] == []
+        assert [t["tag"] for t in svc.get_tags(session, merged)["tags"]] == ["interest/cloud"]
+    assert last_tags(db, survivor) == {}
+    correct(db, merged, tags=["interest/crm"])  # not refused as a merged lead's
+
+
 def test_retag_command_reapplies_rules_to_every_lead(db, db_url, monkeypatch):
     ids = [new_id() for _ in range(1200)]
     for start in (0, 600):

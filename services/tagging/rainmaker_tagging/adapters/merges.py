@@ -10,7 +10,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from rainmaker_tagging.adapters.tables import leads
+from rainmaker_db.upserts import insert_missing
+from rainmaker_tagging.adapters.tables import leads, undone_merges
 from rainmaker_tagging.domain.model import MergeCycle
 
 MAX_MERGE_DEPTH = 100
@@ -77,6 +78,19 @@ def set_merged_into(
         .where(leads.c.lead_id == merged_id)
         .values(merged_into=survivor_id, updated_at=now)
     )
+
+
+def record_undone(session: Session, merge_ids: Collection[str], now: datetime) -> None:
+    """Remember these merges as undone; one already recorded (a redelivered undo) is kept."""
+    rows = [{"merge_id": i, "undone_at": now} for i in sorted(set(merge_ids))]
+    insert_missing(session, undone_merges, rows, ["merge_id"])
+
+
+def undone(session: Session, merge_ids: Collection[str]) -> set[str]:
+    rows = session.execute(
+        select(undone_merges.c.merge_id).where(undone_merges.c.merge_id.in_(merge_ids))
+    )
+    return set(rows.scalars())
 
 
 def roots_after(session: Session, after: str, limit: int) -> list[str]:

@@ -115,6 +115,15 @@ erased_leads = Table(
     Column("erased_at", DateTime(timezone=True), nullable=False),
 )
 
+# Merges intake has undone (by merge_id). An undo handled before its merge (which is being
+# retried) finds nothing to unlink; remembering it lets the late merge be skipped, not applied.
+undone_merges = Table(
+    "undone_merges",
+    metadata,
+    Column("merge_id", String(64), primary_key=True),
+    Column("undone_at", DateTime(timezone=True), nullable=False),
+)
+
 
 def row_dict(row: Any) -> dict[str, Any]:
     """A result row as a dict, its datetimes marked UTC (SQLite hands them back naive)."""

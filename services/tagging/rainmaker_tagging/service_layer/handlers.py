@@ -85,10 +85,19 @@ def leads_touched(session: Session, env: Envelope, data: dict[str, Any]) -> None
 
 
 def leads_merged(session: Session, env: Envelope, data: dict[str, Any]) -> None:
-    """A merge links the merged lead to its survivor (its tags move there); undone unlinks."""
+    """A merge links the merged lead to its survivor (its tags move there); undone unlinks.
+
+    An undo can be handled before its merge (the merge's first attempt failed and waits in a
+    back-off queue), so undone merge ids are remembered and a merge already undone is skipped.
+    """
     now = datetime.now(UTC)
+    merges = data["merges"]
+    mg.record_undone(session, [m["merge_id"] for m in merges if m["undone"]], now)
+    undone = mg.undone(session, [m["merge_id"] for m in merges if not m["undone"]])
     affected: set[str] = set()
-    for merge in data["merges"]:
+    for merge in merges:
+        if not merge["undone"] and merge["merge_id"] in undone:
+            continue
         survivor, merged = merge["survivor_id"], merge["merged_id"]
         if rm.erased(session, [survivor, merged]):
             continue
