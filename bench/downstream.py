@@ -47,7 +47,6 @@ import argparse
 import importlib
 import json
 import os
-import platform
 import re
 import shutil
 import signal
@@ -649,15 +648,9 @@ def report(args: argparse.Namespace, rows: int, path: Path, result: dict[str, An
         "processes": processes, "queues_at_end": queues, "log_trouble": trouble,
         "profile": profile, "load_average_before_after": [list(load[0]), list(load[1])],
         "timeline": result["timeline"][::5],
-        "python": sys.version.split()[0], "machine": platform.machine(),
-        "cpus": os.cpu_count(), "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "command": " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]]),
+        **bench_import.run_facts(),
     }  # fmt: skip
-    saved = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    saved.setdefault("runs", {})[key] = run
-    saved["latest"] = key
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(saved, indent=2, default=str) + "\n")
+    bench_import.save_run(RESULTS, key, run)
     print(f"wrote {RESULTS} [{key}]" + (f" (run dir kept: {run_dir})" if args.keep else ""))
 
 

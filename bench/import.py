@@ -556,16 +556,28 @@ def report(args: argparse.Namespace, rows: int, path: Path, ref: dict[str, Any],
                     "projected_1m_s_lower_bound": round(projected, 1),
                     "time_met": time_met, "rss_met": rss_met},
         "profile": profile, "load_average_before_after": [list(load[0]), list(load[1])],
+        **run_facts(),
+    }  # fmt: skip
+    save_run(RESULTS, key, run)
+    print(f"wrote {RESULTS} [{key}]" + (f" (run dir kept: {run_dir})" if args.keep else ""))
+
+
+def run_facts() -> dict[str, Any]:
+    """Where and how a benchmark ran, for its JSON result."""
+    return {
         "python": sys.version.split()[0], "machine": platform.machine(),
         "cpus": os.cpu_count(), "at": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]]),
     }  # fmt: skip
-    saved = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+
+
+def save_run(results: Path, key: str, run: dict[str, Any]) -> None:
+    """Merge `run` into the JSON results file under `key`, as the latest run."""
+    saved = json.loads(results.read_text()) if results.exists() else {}
     saved.setdefault("runs", {})[key] = run
     saved["latest"] = key
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(saved, indent=2, default=str) + "\n")
-    print(f"wrote {RESULTS} [{key}]" + (f" (run dir kept: {run_dir})" if args.keep else ""))
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps(saved, indent=2, default=str) + "\n")
 
 
 if __name__ == "__main__":
