@@ -11,10 +11,15 @@ STAGES = ("suspect", "prospect", "lead", "opportunity", "won", "lost", "discarde
 ACTIVITY_KINDS = ("call", "meeting", "quote", "contract", "email", "note")
 DEAL_OUTCOMES = ("won", "lost")
 
-# A tag is "<namespace>/<path>", e.g. "industry/software" or "interest/crm/analytics": each
-# step of the path starts with a letter or digit, so no empty step ("a//b", a trailing "/")
-# and no "." or ".." step.
-TAG_PATTERN = r"^(" + "|".join(TAG_NAMESPACES) + r")(/[a-z0-9][a-z0-9_\-.]*)+$"
+# A tag is "<namespace>/<path>", e.g. "industry/software" or "interest/crm/analytics".
+# Events accept any path of these characters: tags stored before NEW_TAG_PATTERN (a list's
+# tags, rules, manual tags) are still sent, and must not sink the messages that carry them.
+TAG_PATTERN = r"^(" + "|".join(TAG_NAMESPACES) + r")/[a-z0-9][a-z0-9_\-./]*$"
+# A tag given anew (APIs, CLI, taxonomy): each step of its path starts with a letter or digit,
+# so no empty step ("a//b", a trailing "/"), no "." or ".." step, and no trailing newline
+# (`$` would allow one).
+NEW_TAG_PATTERN = r"^(" + "|".join(TAG_NAMESPACES) + r")(/[a-z0-9][a-z0-9_\-.]*)+\Z"
+NEW_TAG_ERROR = "Not a tag: use <namespace>/<path>, each step of the path starting with a-z or 0-9."
 
 
 class WireSchema(Schema):
@@ -47,8 +52,15 @@ MAX_TAG_LENGTH = 200
 
 
 def tag_field(**kwargs: object) -> fields.String:
+    """A tag in an event (TAG_PATTERN)."""
     checks = [validate.Regexp(TAG_PATTERN), validate.Length(max=MAX_TAG_LENGTH)]
     return fields.String(validate=checks, **kwargs)  # type: ignore[arg-type]
+
+
+def new_tag_field(**kwargs: object) -> fields.String:
+    """A tag given anew through an API (NEW_TAG_PATTERN)."""
+    shape = validate.Regexp(NEW_TAG_PATTERN, error=NEW_TAG_ERROR)
+    return fields.String(validate=[shape, validate.Length(max=MAX_TAG_LENGTH)], **kwargs)  # type: ignore[arg-type]
 
 
 def currency_field(**kwargs: object) -> fields.String:

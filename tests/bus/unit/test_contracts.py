@@ -1,12 +1,15 @@
 """Envelope round trip and contract errors that name the failing field."""
 
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from marshmallow import ValidationError
 
 from rainmaker_contracts import EVENT_TYPES, ContractError, make_envelope, parse_envelope
+from rainmaker_contracts.common import NEW_TAG_PATTERN, new_tag_field
 
 NOW = datetime(2024, 5, 1, 12, 30, tzinfo=UTC).isoformat()
 SOURCE = {"type": "rented_list", "id": "list-1"}
@@ -112,16 +115,25 @@ def test_invalid_data_names_nested_field_paths():
     assert "leads" in str(info.value)  # the message names the path too
 
 
-@pytest.mark.parametrize(
-    "tag", ["interest/a//b", "interest/a/", "interest/", "interest/./b", "interest/../b",
-            "interest/a/.hidden", "interests/crm", "Interest/crm"],
-)  # fmt: skip
-def test_a_tag_path_has_no_empty_or_dot_steps(tag: str) -> None:
-    with pytest.raises(ContractError) as info:
+BAD_NEW_TAGS = ["interest/a//b", "interest/a/", "interest/", "interest/./b", "interest/../b",
+                "interest/a/.x", "interest/crm\n", "interests/crm", "Interest/crm"]  # fmt: skip
+FINE_TAGS = ["interest/crm/analytics", "size/11-50", "region/de.by", "product/x_y/z"]
+
+
+@pytest.mark.parametrize("tag", BAD_NEW_TAGS)
+def test_a_new_tag_has_no_empty_or_dot_steps(tag: str) -> None:
+    assert not re.match(NEW_TAG_PATTERN, tag)
+    with pytest.raises(ValidationError):
+        new_tag_field().deserialize(tag)
+
+
+def test_events_still_carry_tags_stored_before_the_stricter_rule() -> None:
+    for tag in ["interest/a//b", "interest/crm/", "interest/a/.hidden", *FINE_TAGS]:
         make_envelope("leads.ingested", {"leads": [{**LEAD, "tags": [tag]}]}, "intake")
-    assert "tags" in str(info.value)
-    for fine in ("interest/crm/analytics", "size/11-50", "region/de.by", "product/x_y/z"):
-        make_envelope("leads.ingested", {"leads": [{**LEAD, "tags": [fine]}]}, "intake")
+    assert all(re.match(NEW_TAG_PATTERN, tag) for tag in FINE_TAGS)
+    for tag in ["interests/crm", "Interest/crm", "interest/"]:
+        with pytest.raises(ContractError, match="tags"):
+            make_envelope("leads.ingested", {"leads": [{**LEAD, "tags": [tag]}]}, "intake")
 
 
 def test_too_many_leads_in_one_message_is_refused():

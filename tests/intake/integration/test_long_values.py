@@ -2,6 +2,8 @@
 PostgreSQL alike (PostgreSQL refuses an over-long VARCHAR, which used to fail the chunk's
 transaction and so the whole list); the row and the rest of the list go on."""
 
+import pytest
+
 from rainmaker_intake.domain.contact import MAX_LENGTHS
 from tests.intake.integration.conftest import Intake
 from tests.intake.integration.people import HEADERS, person, to_csv
@@ -63,3 +65,22 @@ def test_a_tag_longer_than_the_contracts_allow_is_refused_where_it_is_given(
     ok = "interest/" + "x" * 191  # 200 characters
     status = intake.import_list(to_csv([person(0)], HEADERS), "Tag at the limit", tags=ok)
     assert status["accepted"] == 1
+
+
+@pytest.mark.parametrize("tag", ["interest/crm/", "interest/a//b", "interest/./b"])
+def test_a_tag_with_an_empty_or_dot_step_is_refused_where_it_is_given(
+    intake: Intake, tag: str
+) -> None:
+    r = intake.upload(to_csv([person(0)], HEADERS), "Odd tag", tags=f"industry/software,{tag}")
+    assert r.status_code == 422, r.get_data(as_text=True)
+    assert r.json["errors"]["form"]["tags"] == [f"not a tag (namespace/path): {tag}"]
+    referral = {
+        "first_name": "Ida",
+        "last_name": "Rhodes",
+        "email": "ida@rhodes.example",
+        "interests": [tag],
+        "referrer": {"type": "employee", "name": "Sam"},
+    }
+    r = intake.client.post("/referrals", json=referral, headers=intake.headers)
+    assert r.status_code == 422, r.get_data(as_text=True)
+    assert "interests" in str(r.json["errors"])

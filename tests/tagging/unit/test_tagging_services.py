@@ -1,12 +1,17 @@
 """Taxonomy, rules and manual corrections through the service layer; the retag command."""
 
+from datetime import UTC, datetime
+
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
+from rainmaker_contracts.common import NEW_TAG_PATTERN
 from rainmaker_tagging.adapters.tables import lead_tags, training_examples
+from rainmaker_tagging.adapters.tables import taxonomy as taxonomy_table
 from rainmaker_tagging.bootstrap import cli_groups
 from rainmaker_tagging.domain.model import (
+    TAG_RE,
     InvalidCorrection,
     InvalidRule,
     InvalidTaxonomy,
@@ -53,10 +58,35 @@ def test_add_tag_validates_and_refuses_duplicates(db):
         taxonomy.AddTag("region/paris", "  "),
         taxonomy.AddTag("region/paris", "Paris", "region/nowhere"),
         taxonomy.AddTag("region/paris", "Paris", "industry/software"),
+        taxonomy.AddTag("region/emea/", "EMEA"),
+        taxonomy.AddTag("region/emea//paris", "Paris"),
+        taxonomy.AddTag("region/emea/.x", "X"),
     ]
     for cmd in bad:
         with db.transaction() as session, pytest.raises(InvalidTaxonomy):
             taxonomy.add_tag(session, cmd)
+
+
+def test_the_domain_and_the_contracts_agree_on_a_new_tag():
+    assert TAG_RE.pattern == NEW_TAG_PATTERN
+
+
+def test_a_tag_stored_before_the_stricter_rule_still_tags_leads(db):
+    """Taxonomy nodes and rules made when "interest/crm/" was a valid tag keep working: the
+    events that carry it still pass the contracts."""
+    old = "interest/crm/"
+    with db.transaction() as session:
+        session.execute(
+            insert(taxonomy_table).values(
+                tag=old, label="CRM (old)", namespace="interest", created_at=datetime.now(UTC)
+            )
+        )
+        rules.create_rule(
+            session, rules.CreateRule(old, RuleField.COMPANY, "acme", RuleKind.KEYWORD, 0.8)
+        )
+    lead_id = new_id()
+    ingest(db, ingested_lead(lead_id, company="Acme GmbH"))
+    assert old in last_tags(db, lead_id)
 
 
 def test_list_taxonomy_filters_by_namespace_and_pages(db):

@@ -11,7 +11,9 @@ from enum import StrEnum
 
 # Same vocabulary as the wire contracts (rainmaker_contracts.common), kept here stdlib-only.
 NAMESPACES = ("industry", "interest", "role", "size", "region", "product")
-TAG_RE = re.compile(r"^(" + "|".join(NAMESPACES) + r")/[a-z0-9][a-z0-9_\-./]*$")
+# A new taxonomy node: rainmaker_contracts.common.NEW_TAG_PATTERN (the domain imports no
+# library; a test keeps the two equal).
+TAG_RE = re.compile(r"^(" + "|".join(NAMESPACES) + r")(/[a-z0-9][a-z0-9_\-.]*)+\Z")
 MANUAL_CONFIDENCE = 1.0
 REJECTED_CONFIDENCE = 0.0  # a manual row with confidence 0 says "this tag does not apply"
 

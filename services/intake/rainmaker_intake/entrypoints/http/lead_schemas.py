@@ -4,7 +4,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from rainmaker_contracts.common import tag_field
+from rainmaker_contracts.common import new_tag_field
 from rainmaker_intake.entrypoints.http.schemas import REGION
 from rainmaker_intake.service_layer import referrals
 
@@ -124,7 +124,7 @@ class ReferralSchema(Schema):
     employees = _Text(load_default=None, metadata={"description": "a number or a range: 11-50"})
     revenue = _Text(load_default=None, metadata={"description": "kept as given"})
     notes = fields.String(load_default=None, validate=validate.Length(max=20_000))
-    interests = fields.List(tag_field(), load_default=list)
+    interests = fields.List(new_tag_field(), load_default=list)
     referrer = fields.Nested(ReferrerSchema, required=True)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from rainmaker_contracts.common import MAX_TAG_LENGTH, TAG_PATTERN
+from rainmaker_contracts.common import MAX_TAG_LENGTH, NEW_TAG_PATTERN
 from rainmaker_contracts.money import to_minor
 from rainmaker_intake.domain.contact import FIELDS
 
@@ -139,7 +139,7 @@ def parse_tags(raw: str) -> tuple[str, ...]:
     if long:
         shown = ", ".join(f"{t[:40]}…" for t in long)
         raise ValidationError(f"longer than {MAX_TAG_LENGTH} characters: {shown}")
-    bad = [t for t in tags if not re.match(TAG_PATTERN, t)]
+    bad = [t for t in tags if not re.match(NEW_TAG_PATTERN, t)]
     if bad:
         raise ValidationError(f"not a tag (namespace/path): {', '.join(bad)}")
     return tags

@@ -10,7 +10,7 @@ from rainmaker_contracts.common import (
     SOURCE_TYPES,
     STAGES,
     currency_field,
-    tag_field,
+    new_tag_field,
 )
 from rainmaker_pipeline.domain.attribution import Attribution, GroupBy
 
@@ -42,8 +42,8 @@ class AccountManagerInSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=300))
     email = fields.Email(load_default=None, allow_none=True)
     capacity = fields.Integer(required=True, validate=validate.Range(min=0, max=100_000))
-    territory_tags = fields.List(tag_field(), load_default=list)
-    specialty_tags = fields.List(tag_field(), load_default=list)
+    territory_tags = fields.List(new_tag_field(), load_default=list)
+    specialty_tags = fields.List(new_tag_field(), load_default=list)
     active = fields.Boolean(load_default=True)
 
 

@@ -4,26 +4,36 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from rainmaker_contracts.common import MAX_TAG_LENGTH, TAG_ORIGINS, TAG_PATTERN
+from rainmaker_contracts.common import (
+    MAX_TAG_LENGTH,
+    NEW_TAG_ERROR,
+    NEW_TAG_PATTERN,
+    TAG_ORIGINS,
+    TAG_PATTERN,
+)
 from rainmaker_tagging.domain.model import NAMESPACES, RuleField, RuleKind
 from rainmaker_tagging.domain.rules import MAX_PATTERN_LENGTH
 
 MAX_TAGS_PER_LEAD = 200
 
 
-def _tag(**kwargs: Any) -> fields.String:
+def _tag(new: bool = False, **kwargs: Any) -> fields.String:
+    """A tag; `new`: one the taxonomy is to hold (NEW_TAG_PATTERN). Other fields name existing
+    tags, which may have been added before that pattern."""
+    shape = (
+        validate.Regexp(NEW_TAG_PATTERN, error=NEW_TAG_ERROR)
+        if new
+        else validate.Regexp(TAG_PATTERN, error="Not a tag: use <namespace>/<path>.")
+    )
     return fields.String(
-        validate=[
-            validate.Regexp(TAG_PATTERN, error="Not a tag: use <namespace>/<path>."),
-            validate.Length(max=MAX_TAG_LENGTH),
-        ],
+        validate=[shape, validate.Length(max=MAX_TAG_LENGTH)],
         metadata={"example": "industry/software"},
         **kwargs,
     )
 
 
 class TaxonomyNodeSchema(Schema):
-    tag = _tag(required=True)
+    tag = _tag(new=True, required=True)
     label = fields.String(required=True, validate=validate.Length(min=1, max=200))
     parent = _tag(load_default=None, allow_none=True)
     namespace = fields.String(dump_only=True)
