@@ -60,6 +60,9 @@ def test_unmerge_restores_the_row_as_its_own_lead(intake: Intake) -> None:
     assert (merge["survivor_id"], merge["merged_id"], merge["undone"]) == (
         survivor_id, restored_id, True,
     )  # fmt: skip
+    # The decision's own unique id: consumers remember undone merges by it, and a decision's
+    # number may come again on SQLite once an erasure deleted the highest.
+    assert merge["merge_id"] == restored_id
 
     # Once is enough; an unknown decision is not found.
     again = intake.client.post(f"/leads/{survivor_id}/unmerge",

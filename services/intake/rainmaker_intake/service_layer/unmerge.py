@@ -89,7 +89,9 @@ def unmerge(session: Session, lead_id: str, decision_id: int) -> str:
         {
             "merges": [
                 {
-                    "merge_id": str(decision_id),
+                    # The decision's own unique id: its number may be used again on SQLite
+                    # once erasure deleted the highest, and consumers keep undone merge ids.
+                    "merge_id": d.merged_id,
                     "survivor_id": lead_id,
                     "merged_id": d.merged_id,
                     "rule": d.rule,
