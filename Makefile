@@ -11,11 +11,12 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 .PHONY: help venv nodes nodes-stop test lint run up stop bench dlq clean distclean
 
-# The venv's interpreter. The system's Python 3.11+ comes first: distributions build it with
-# PGO and LTO, which run string and dict work up to 18% faster than a plain source build such
-# as pyenv's default, the 1M import 5-7% (services/intake/README.md). PYTHON=... chooses another;
-# `rm -rf .venv && make venv` rebuilds the venv with it.
-SYSTEM_PYTHON := $(shell /usr/bin/python3 -c 'import sys; sys.version_info >= (3, 11) and print(sys.executable)' 2>/dev/null)
+# The venv's interpreter. The system's Python 3.11+ comes first when it can make a venv
+# (Debian ships ensurepip in python3-venv): distributions build it with PGO and LTO, which run
+# string and dict work up to 18% faster than a plain source build such as pyenv's default, the
+# 1M import 5-7% (services/intake/README.md). PYTHON=... chooses another; `rm -rf .venv &&
+# make venv` rebuilds the venv with it.
+SYSTEM_PYTHON := $(shell /usr/bin/python3 -c 'import sys, ensurepip, venv; sys.version_info >= (3, 11) and print(sys.executable)' 2>/dev/null)
 PYTHON ?= $(or $(SYSTEM_PYTHON),python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -81,7 +82,7 @@ $(STAMP): pyproject.toml
 	      apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv
 	      $(PYTHON) -m venv $(VENV)
 	    else
-	      echo "cannot create a venv: install python3-venv (sudo apt-get install python3-venv)" >&2
+	      echo "cannot create a venv with $(PYTHON): install python3-venv (sudo apt-get install python3-venv) or set PYTHON=" >&2
 	      exit 1
 	    fi
 	  fi
