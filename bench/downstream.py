@@ -37,7 +37,8 @@ backlog with intake idle: its busy window (first to last inbox row) is then its 
 --profile QUEUE samples that consumer with py-spy (CPU samples, idle threads left out) from the
 upload until it has caught up, and prints its top self-time and inclusive functions; the run is
 stored under its own key, since the sampling takes CPU from the processes measured.
-Merges the run into bench/results/downstream.json under "sqlite-<rows>-rows[-profile-<queue>]".
+Merges the run into bench/results/downstream.json under
+"sqlite-<rows>-rows[-hold][-profile-<queue>]".
 
 Node: RAINMAKER_DOWNSTREAM_RABBIT_{NAME,AMQP_PORT,DIST_PORT,MANAGEMENT_PORT} override the
 defaults; a node this script starts, it stops.
@@ -598,6 +599,11 @@ def main() -> None:
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
+def _n(value: float | None, spec: str) -> str:
+    """A figure, or "n/a" when the reference it needs is missing."""
+    return "n/a" if value is None else format(value, spec)
+
+
 def report(args: argparse.Namespace, rows: int, path: Path, result: dict[str, Any],
            processes: dict[str, dict[str, float]], queues: dict[str, dict[str, int]],
            trouble: dict[str, dict[str, Any]], load: tuple[Any, Any], profile_to: Path | None,
@@ -609,15 +615,19 @@ def report(args: argparse.Namespace, rows: int, path: Path, result: dict[str, An
         f"\n{rows:,} rows, {accepted:,} accepted leads"
         + ("" if result["complete"] else f"; NOT COMPLETE after {result['stopped_after_s']} s")
     )
-    print(f"reference: intake upload -> last leads.ingested confirmed "
-          f"{intake['end_to_end_s']} s = {intake['rows_per_s']:,} rows/s = "
-          f"{intake['accepted_leads_per_s']:,} leads/s")  # fmt: skip
+    if intake["end_to_end_s"] is None:  # the import did not finish: no reference
+        print("reference: intake did not confirm its last leads.ingested")
+    else:
+        print(f"reference: intake upload -> last leads.ingested confirmed "
+              f"{intake['end_to_end_s']} s = {intake['rows_per_s']:,} rows/s = "
+              f"{intake['accepted_leads_per_s']:,} leads/s")  # fmt: skip
     for queue in DOWNSTREAM:
         f = figs[queue]
         if "caught_up_s" in f:
             print(f"{queue:>16}: caught up at {f['caught_up_s']:7.1f} s"
-                  f" (lag {f['lag_behind_intake_s']:6.1f} s) = {f['leads_per_s']:>6,} leads/s,"
-                  f" ratio vs intake {f['ratio_vs_intake_leads_per_s']:.3f};"
+                  f" (lag {_n(f['lag_behind_intake_s'], '6.1f')} s) ="
+                  f" {f['leads_per_s']:>6,} leads/s,"
+                  f" ratio vs intake {_n(f['ratio_vs_intake_leads_per_s'], '.3f')};"
                   f" busy {f['busy_window_s']:.1f} s ({f['leads_per_s_busy']:,} leads/s);"
                   f" consumer CPU {f['consumer_cpu_s']} s,"
                   f" peak RSS {f['consumer_peak_rss_mib']} MiB")  # fmt: skip
