@@ -236,11 +236,7 @@ def summarise_profile(path: Path, top: int = 20) -> dict[str, Any]:
     deepest: dict[str, int] = {}
     deepest_sql: dict[str, int] = {}
     total = sql = 0
-    for line in path.read_text().splitlines():
-        stack, _, count = line.rpartition(" ")
-        if not stack or not count.isdigit():
-            continue
-        n, frames = int(count), bench_import._frames(stack)
+    for n, frames in bench_import.raw_samples(path):
         total += n
         names = [f"{fn} ({Path(where).name})" for fn, where in frames]
         self_time[names[-1]] = self_time.get(names[-1], 0) + n

@@ -37,6 +37,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -136,6 +137,14 @@ def _frames(stack: str) -> list[tuple[str, str]]:
     return out
 
 
+def raw_samples(path: Path) -> Iterator[tuple[int, list[tuple[str, str]]]]:
+    """(samples, frames root first) for each stack of a py-spy raw profile."""
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if stack and count.isdigit():
+            yield int(count), _frames(stack)
+
+
 def _phase(frames: list[tuple[str, str]]) -> str:
     # Below run_import only: the bus's frames above it have names of their own (`_settle`).
     below = next((i + 1 for i, (fn, _) in enumerate(frames) if fn == "run_import"), 0)
@@ -154,11 +163,7 @@ def summarise_profile(path: Path, top: int = 15) -> dict[str, Any]:
     self_time: dict[str, int] = {}
     inclusive: dict[str, int] = {}
     total = every = 0
-    for line in path.read_text().splitlines():
-        stack, _, count = line.rpartition(" ")
-        if not stack or not count.isdigit():
-            continue
-        n, frames = int(count), _frames(stack)
+    for n, frames in raw_samples(path):
         every += n
         if not any(fn == "run_import" for fn, _ in frames):
             continue
