@@ -84,3 +84,18 @@ def test_a_tag_with_an_empty_or_dot_step_is_refused_where_it_is_given(
     r = intake.client.post("/referrals", json=referral, headers=intake.headers)
     assert r.status_code == 422, r.get_data(as_text=True)
     assert "interests" in str(r.json["errors"])
+
+
+def test_a_cell_over_the_field_limit_is_blanked_and_its_row_still_counts_once(
+    intake: Intake,
+) -> None:
+    """The reader blanks a cell longer than INTAKE_MAX_FIELD_LENGTH (10,000) and reports it;
+    the row itself is imported, so it is accepted, not also rejected."""
+    notes = "n" * 20_000
+    body = f"first_name,last_name,email,company,notes\nAnn,Lee,ann@example.com,Acme,{notes}\n"
+    status = intake.import_list(body.encode(), "Long notes")
+    assert (status["rows_total"], status["accepted"], status["rejected"]) == (1, 1, 0)
+    errors = intake.client.get(f"/imports/{status['import_id']}/errors", headers=intake.headers)
+    assert [line.split(",")[:2] for line in errors.get_data(as_text=True).splitlines()[1:]] == [
+        ["2", "notes"]
+    ]

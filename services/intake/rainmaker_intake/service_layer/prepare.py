@@ -129,7 +129,8 @@ def prepare_chunk(
             Sighting(contact, json_text(original) if original else None, tags=tags,
                      keyed=Keyed.of(contact), wire=own_fields(contact, None))
         )  # fmt: skip
-    refused = {e.row_number for e in read_errors}
+    # Rows the reader refused (column "*"); a row whose over-long cell it blanked came through.
+    refused = {e.row_number for e in read_errors if e.column == "*"}
     counts["rejected"] += len(refused)
     last_row = max(chunk[-1].row_number, max((e.row_number for e in errors), default=0))
     return Prepared(sightings, errors, counts, len(chunk) + len(refused), last_row)
