@@ -110,6 +110,19 @@ def test_an_xlsx_over_the_uncompressed_limit_is_refused(tmp_path: Path) -> None:
         open_list(path, limits=Limits(max_xlsx_uncompressed_bytes=1_000_000))
 
 
+def test_an_xlsx_whose_shared_strings_are_over_their_limit_is_refused(tmp_path: Path) -> None:
+    """Inside the total and the ratio limits, a shared-string table can still take GBs of
+    memory in openpyxl: it has a limit of its own, checked before anything is unpacked."""
+    path = workbook(tmp_path / "strings.xlsx", [["First Name", "Email"], ["Ann", "a@x.com"]])
+    strings = b"<sst>" + b"".join(b"<si><t>s%d</t></si>" % i for i in range(5000)) + b"</sst>"
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:  # openpyxl writes none
+        archive.writestr("xl/sharedStrings.xml", strings)
+    size = len(strings)
+    assert open_list(path, limits=Limits(max_xlsx_shared_strings_bytes=size)).headers
+    with pytest.raises(InvalidUpload, match=r"shared strings would unpack to .* save the sheet"):
+        open_list(path, limits=Limits(max_xlsx_shared_strings_bytes=size - 1))
+
+
 def test_a_zip_that_claims_a_huge_size_is_refused_before_unpacking(tmp_path: Path) -> None:
     path = workbook(tmp_path / "liar.xlsx", [["Email"], ["a@x.com"]])
     data = bytearray(path.read_bytes())

@@ -41,6 +41,8 @@ class Limits:
     max_field_length: int = 10_000  # characters in one cell
     max_xlsx_uncompressed_bytes: int = 512 * 1024 * 1024
     max_xlsx_compression_ratio: float = 200.0
+    # A workbook's shared-string table, unpacked (100 MB took openpyxl 25 s and 650 MiB).
+    max_xlsx_shared_strings_bytes: int = 64 * 1024 * 1024
 
 
 DEFAULT_LIMITS = Limits()
@@ -144,7 +146,8 @@ def open_list(path: Path | str, *, mapping: dict[str, str] | None = None,
     try:
         if file_kind(path) == "xlsx":
             check_archive(path, max_bytes=limits.max_xlsx_uncompressed_bytes,
-                          max_ratio=limits.max_xlsx_compression_ratio)  # fmt: skip
+                          max_ratio=limits.max_xlsx_compression_ratio,
+                          max_strings_bytes=limits.max_xlsx_shared_strings_bytes)  # fmt: skip
             return ListFile(path, "xlsx", None, None, mapping, limits)
         encoding = detect_encoding(path)
         sample = read_sample(path, encoding)

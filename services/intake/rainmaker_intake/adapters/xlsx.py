@@ -1,7 +1,8 @@
 """XLSX lists: the zip container checked before anything is unpacked, then rows streamed.
 
 Bomb checks read only the zip's central directory: the total declared uncompressed size, the
-compression ratio of every large member, the number of members. Declared sizes are binding:
+size of the shared strings (which openpyxl holds in memory), the compression ratio of every
+large member, the number of members. Declared sizes are binding:
 Python's zipfile stops a member at its declared size and fails on the CRC when the data is
 longer, so a member that lies about its size cannot unpack past the limit either.
 Rows come from openpyxl in read-only mode (streamed XML; shared strings are held in memory),
@@ -22,7 +23,9 @@ MAX_MEMBERS = 10_000
 _RATIO_FLOOR = 1 << 20  # members smaller than 1 MiB unpacked are not ratio-checked
 
 
-def check_archive(path: Path, *, max_bytes: int, max_ratio: float) -> None:
+def check_archive(
+    path: Path, *, max_bytes: int, max_ratio: float, max_strings_bytes: int | None = None
+) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -40,6 +43,19 @@ def check_archive(path: Path, *, max_bytes: int, max_ratio: float) -> None:
             "refused as a possible zip bomb"
         )
     for member in members:
+        if (
+            max_strings_bytes is not None
+            and member.filename.lower().endswith("sharedstrings.xml")
+            and member.file_size > max_strings_bytes
+        ):
+            # openpyxl holds every shared string in memory, even in read-only mode, and a
+            # preview or upload reads the header through it: 100 MB of them took 25 s and
+            # 650 MiB, 400 MB 109 s and 2.5 GiB (past the web worker's timeout).
+            raise InvalidUpload(
+                f"the workbook's shared strings would unpack to {member.file_size:,} bytes, over "
+                f"the limit of {max_strings_bytes:,} for a workbook (they are all held in "
+                "memory): save the sheet as CSV, which has no such limit"
+            )
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > _RATIO_FLOOR and ratio > max_ratio:
             raise InvalidUpload(
