@@ -98,6 +98,22 @@ def test_a_non_utf8_byte_late_in_a_big_file_is_still_seen(tmp_path: Path) -> Non
     assert list(listed.rows())[-1].values == {"email": "zoë@x.de", "company": "Café"}
 
 
+@pytest.mark.parametrize("delimiter", [";", ",", "\t", "|"])
+def test_excels_separator_hint_names_the_delimiter_and_is_not_the_header(
+    tmp_path: Path, delimiter: str
+) -> None:
+    """Excel writes "sep=;" on the first line of CSVs saved for it: the delimiter is that (the
+    sniffer counts it on that line), and the header is the next line (row numbers stay the
+    file's lines)."""
+    text = f"SEP={delimiter}\r\n" + table(delimiter)
+    listed = open_list(write(tmp_path, text, "utf-8-sig"))
+    plain = open_list(write(tmp_path, table(delimiter), name="plain.csv"))
+    assert listed.delimiter == delimiter
+    assert listed.headers == plain.headers
+    assert [r.values for r in listed.rows()] == [r.values for r in plain.rows()]
+    assert [r.row_number for r in listed.rows()] == [r.row_number + 1 for r in plain.rows()]
+
+
 def test_windows_1252_tsv_fixture(tmp_path: Path) -> None:
     listed = open_list(FIXTURES / "windows1252.tsv")
 

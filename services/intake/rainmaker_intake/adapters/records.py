@@ -116,6 +116,7 @@ def _unclosed(lines: _Lines, delimiter: str, width: int | None) -> str:
 def header_row(records: Records, max_columns: int) -> tuple[int, list[str]]:
     """(line, cells) of the header; checks there is a data row after it."""
     header: tuple[int, list[str]] | None = None
+    first = True
     try:
         for line, cells in records:
             if isinstance(cells, str):
@@ -123,6 +124,9 @@ def header_row(records: Records, max_columns: int) -> tuple[int, list[str]]:
                     return header  # a broken data row is a row error, reported by rows()
                 raise InvalidUpload(f"line {line} cannot be read: {cells}")
             if not "".join(cells).strip():
+                continue
+            hint, first = first and _is_sep_hint(cells), False
+            if hint:  # Excel's "sep=;" line: the header is the next one
                 continue
             if header is not None:
                 return header
@@ -134,6 +138,11 @@ def header_row(records: Records, max_columns: int) -> tuple[int, list[str]]:
     if header is None:
         raise InvalidUpload("the file is empty: no header row and no data")
     raise InvalidUpload("the file has a header row but no data rows")
+
+
+def _is_sep_hint(cells: list[str]) -> bool:
+    """Excel's "sep=<delimiter>" first line, as the delimiter it names splits it."""
+    return [c.strip().lower().lstrip("\ufeff") for c in cells] == ["sep=", ""]
 
 
 def unique_headers(cells: list[str]) -> list[str]:
