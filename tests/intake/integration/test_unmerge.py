@@ -97,3 +97,25 @@ def test_a_duplicate_in_the_same_file_fills_the_new_leads_blanks(intake: Intake)
     after = intake.lead(lead_id)
     assert (after["phone"], after["city"]) == (None, None)
     assert intake.lead(r.json["lead_id"])["phone"] == "+442079460123"
+
+
+def test_erasing_an_unmerged_lead_takes_its_filled_values_from_the_survivors_decisions(
+    intake: Intake,
+) -> None:
+    """The survivor's undone decision names the restored lead and what its row filled in:
+    once that lead is erased, the decision goes too (its values were the erased person's)."""
+    original = person(7, Phone="", **{"Job Title": "CTO"})
+    intake.import_list(to_csv([original]), "Leaders", vendor="A")
+    survivor_id = intake.lead_id_of(original["Email"])
+    duplicate = person(7, Email="", Phone="020 7946 0099", **{"Job Title": "Chief"})
+    intake.import_list(to_csv([duplicate]), "Buyers", vendor="B", default_region="GB")
+    [decision] = intake.lead(survivor_id)["decisions"]
+    assert decision["filled"] == {"phone": "+442079460099"}
+    r = intake.client.post(f"/leads/{survivor_id}/unmerge",
+                           json={"decision_id": decision["decision_id"]},
+                           headers=intake.headers)  # fmt: skip
+    restored_id = r.json["lead_id"]
+
+    erased = intake.client.delete(f"/leads/{restored_id}", headers=intake.headers)
+    assert erased.status_code in (200, 204), erased.get_data(as_text=True)
+    assert intake.lead(survivor_id)["decisions"] == []

@@ -60,7 +60,13 @@ def erase(session: Session, lead_id: str, correlation_id: str | None = None) -> 
                 )
             )
     session.execute(delete(touches).where(touches.c.lead_id == lead_id))
-    session.execute(delete(decisions).where(decisions.c.lead_id == lead_id))
+    # Its own decisions, and the one that once merged it into another lead (undone since):
+    # that names it and holds what its row filled in.
+    session.execute(
+        delete(decisions).where(
+            or_(decisions.c.lead_id == lead_id, decisions.c.merged_id == lead_id)
+        )
+    )
     session.execute(delete(customers).where(customers.c.lead_id == lead_id))
     if identifiers:
         _delete_errors_quoting(session, identifiers)
