@@ -39,6 +39,19 @@ def test_an_over_long_referral_value_is_a_field_error_not_a_server_error(intake:
     assert intake.lead(result["lead_id"])["company"] is None
 
 
+def _refused_as_an_interest(intake: Intake, tag: str) -> None:
+    referral = {
+        "first_name": "Ida",
+        "last_name": "Rhodes",
+        "email": "ida@rhodes.example",
+        "interests": [tag],
+        "referrer": {"type": "employee", "name": "Sam"},
+    }
+    r = intake.client.post("/referrals", json=referral, headers=intake.headers)
+    assert r.status_code == 422, r.get_data(as_text=True)
+    assert "interests" in str(r.json["errors"])
+
+
 def test_a_tag_longer_than_the_contracts_allow_is_refused_where_it_is_given(
     intake: Intake,
 ) -> None:
@@ -51,16 +64,7 @@ def test_a_tag_longer_than_the_contracts_allow_is_refused_where_it_is_given(
     assert r.status_code == 422, r.get_data(as_text=True)
     assert r.json["errors"]["form"]["tags"] == [f"longer than 200 characters: {long_tag[:40]}…"]
 
-    referral = {
-        "first_name": "Ida",
-        "last_name": "Rhodes",
-        "email": "ida@rhodes.example",
-        "interests": [long_tag],
-        "referrer": {"type": "employee", "name": "Sam"},
-    }
-    r = intake.client.post("/referrals", json=referral, headers=intake.headers)
-    assert r.status_code == 422, r.get_data(as_text=True)
-    assert "interests" in str(r.json["errors"])
+    _refused_as_an_interest(intake, long_tag)
 
     ok = "interest/" + "x" * 191  # 200 characters
     status = intake.import_list(to_csv([person(0)], HEADERS), "Tag at the limit", tags=ok)
@@ -74,16 +78,7 @@ def test_a_tag_with_an_empty_or_dot_step_is_refused_where_it_is_given(
     r = intake.upload(to_csv([person(0)], HEADERS), "Odd tag", tags=f"industry/software,{tag}")
     assert r.status_code == 422, r.get_data(as_text=True)
     assert r.json["errors"]["form"]["tags"] == [f"not a tag (namespace/path): {tag}"]
-    referral = {
-        "first_name": "Ida",
-        "last_name": "Rhodes",
-        "email": "ida@rhodes.example",
-        "interests": [tag],
-        "referrer": {"type": "employee", "name": "Sam"},
-    }
-    r = intake.client.post("/referrals", json=referral, headers=intake.headers)
-    assert r.status_code == 422, r.get_data(as_text=True)
-    assert "interests" in str(r.json["errors"])
+    _refused_as_an_interest(intake, tag)
 
 
 def test_a_cell_over_the_field_limit_is_blanked_and_its_row_still_counts_once(
