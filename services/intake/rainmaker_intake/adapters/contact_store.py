@@ -60,11 +60,12 @@ class DbCandidates:
         # `merged_into IS NULL` in the query SQLite walked the merged_into index, i.e. every
         # live contact, so each chunk got slower as the table grew. Only the stored profile
         # is read: candidates outnumber matches by far once the table holds millions.
+        # Oldest first, whatever order the database answers in: of two candidates that rank
+        # alike, the dedup keeps the first (dedup.DedupIndex).
         found: dict[str, Candidate] = {}
         columns = ("contact_no", "lead_id", "merged_into", "match_profile")
-        for contact_no, lead_id, merged_into, match_profile in rows_where_in(
-            self.session, contacts, columns, "contact_no", sorted(shared)
-        ):
+        rows = rows_where_in(self.session, contacts, columns, "contact_no", sorted(shared))
+        for contact_no, lead_id, merged_into, match_profile in sorted(rows):
             if merged_into is None:
                 packed = match_profile or _fold_stored(self.session, lead_id)
                 found[lead_id] = Candidate(packed, shared[contact_no])

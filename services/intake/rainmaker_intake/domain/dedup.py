@@ -10,6 +10,10 @@ Rules, strongest first; every decision carries its rule and score for the audit 
 - ``name+address``: a similar name, the same postcode (else city) and house number, and a
   similar street.
 
+A row that several contacts match goes to the best (`Decision.rank`): the highest score,
+then the strongest rule, then the most evidence (identifiers shared less those that
+differ), then the first indexed: in file order, or the oldest stored contact.
+
 Two different addresses at different domains are two people unless the phone and a
 near-identical name agree; at one domain they are colleagues unless a mailbox fits the
 other's name (j.smith@ on a "John Smiht" row) or the names agree. A person name needs
@@ -33,12 +37,12 @@ from typing import Any, Protocol
 
 from rainmaker_intake.domain.blocking import key_hash, profile_keys
 from rainmaker_intake.domain.contact import NormalisedContact
-from rainmaker_intake.domain.dedup_rules import DEFAULT, Decision, DedupConfig, decide
+from rainmaker_intake.domain.dedup_rules import DEFAULT, Decision, DedupConfig, decide, ranked
 from rainmaker_intake.domain.similarity import Profile, pack, profile, unpack
 
 __all__ = [
-    "DEFAULT", "CandidateSource", "Decision", "DedupConfig", "DedupIndex", "Keyed", "best_match",
-    "decide", "match",
+    "DEFAULT", "CandidateSource", "Decision", "DedupConfig", "DedupIndex", "Keyed", "Match",
+    "best_match", "decide", "match",
 ]  # fmt: skip
 Match = tuple[str, Decision]  # (id of the contact matched, why)
 
@@ -60,12 +64,13 @@ def match(
 def best_match(
     contact: NormalisedContact, source: CandidateSource, config: DedupConfig = DEFAULT
 ) -> Match | None:
-    """The best-scoring candidate from `source` that `contact` duplicates (ties: first seen)."""
+    """The best candidate from `source` that `contact` duplicates, by `Decision.rank` (ties:
+    first seen)."""
     p = profile(contact)
     best: Match | None = None
     for other_id, other in source.candidates(profile_keys(p)):
-        decision = decide(p, profile(other), config)
-        if decision and (best is None or decision.score > best[1].score):
+        decision = ranked(p, profile(other), config)
+        if decision and (best is None or decision.rank > best[1].rank):
             best = (other_id, decision)
     return best
 
@@ -178,8 +183,8 @@ class DedupIndex:
 
     def _best(self, p: Profile, slots: set[int]) -> Match | None:
         best: tuple[int, Decision] | None = None
-        for slot in sorted(slots):
-            decision = decide(p, unpack(self._packed[slot]), self.config)
-            if decision and (best is None or decision.score > best[1].score):
+        for slot in sorted(slots):  # ties: the first indexed (file order, or the oldest)
+            decision = ranked(p, unpack(self._packed[slot]), self.config)
+            if decision and (best is None or decision.rank > best[1].rank):
                 best = (slot, decision)
         return (self._ids[best[0]], best[1]) if best else None

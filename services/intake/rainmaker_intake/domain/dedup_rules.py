@@ -1,16 +1,26 @@
 """The matching rules: is this pair of folded contacts one person, under which rule?"""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rainmaker_intake.domain.dedup_words import ROLE_ACCOUNTS
 from rainmaker_intake.domain.name_scores import NAME_SCORERS
 from rainmaker_intake.domain.similarity import Profile, company_score, street_score
+
+# Rules, strongest first: of two candidates that score the same, the stronger rule wins.
+RULE_STRENGTH = {"email": 3, "phone+name": 2, "name+company": 1, "name+address": 0}
 
 
 @dataclass(frozen=True)
 class Decision:
     rule: str  # email | phone+name | name+company | name+address
     score: float  # 0..1; for fuzzy rules the weaker of the name and the company/address
+    # What else the pair shares (`evidence`), set when candidates are ranked; not stored.
+    evidence: int = field(default=0, compare=False)
+
+    @property
+    def rank(self) -> tuple[float, int, int]:
+        """Orders the decisions for one row: score, then rule, then evidence."""
+        return self.score, RULE_STRENGTH[self.rule], self.evidence
 
 
 @dataclass(frozen=True)
@@ -27,6 +37,32 @@ class DedupConfig:
 
 
 DEFAULT = DedupConfig()
+
+
+def evidence(a: Profile, b: Profile) -> int:
+    """Identifiers the pair shares less those it disagrees on (blanks count for neither).
+
+    Decides between candidates a rule scores alike: a row re-imported after its merge was
+    undone matches both the survivor and its own restored lead by name and company, and
+    belongs to the one that also has its phone and city. Without it the first candidate the
+    database returned won, which differed between SQLite and PostgreSQL.
+    """
+    score = 0
+    for mine, theirs in (
+        (a.email, b.email), (a.phone, b.phone), (a.company, b.company), (a.domain, b.domain),
+        (a.postcode, b.postcode), (a.city, b.city), (a.street, b.street), (a.house, b.house),
+    ):  # fmt: skip
+        if mine and theirs:
+            score += 1 if mine == theirs else -1
+    return score
+
+
+def ranked(a: Profile, b: Profile, config: DedupConfig = DEFAULT) -> Decision | None:
+    """`decide`, with the evidence that ranks it against the row's other candidates."""
+    decision = decide(a, b, config)
+    if decision is None:
+        return None
+    return Decision(decision.rule, decision.score, evidence(a, b))
 
 
 def _fits(local: str, first: str, last: str) -> bool:

@@ -3,7 +3,7 @@
 Shared by list imports (one chunk at a time) and referrals. For each sighting, in order:
   1. suppressed email/domain or an erased person → counted, never stored;
   2. the same person earlier in this file (this chunk, or a lead this import touched) → a
-     touch on that lead;
+     touch on that lead, unless another existing contact matches better (`_better`);
   3. an existing contact (candidates by blocking key from the database) → a touch on it;
   4. else a new contact.
 A duplicate (2 or 3) fills the survivor's blank fields from its row, never overwriting; the
@@ -28,7 +28,7 @@ from rainmaker_intake.adapters import contact_store as store
 from rainmaker_intake.adapters.suppression_store import blocked
 from rainmaker_intake.adapters.tables import customers, decisions, touches
 from rainmaker_intake.domain.contact import NormalisedContact
-from rainmaker_intake.domain.dedup import DEFAULT, DedupConfig, DedupIndex, Keyed
+from rainmaker_intake.domain.dedup import DEFAULT, DedupConfig, DedupIndex, Keyed, Match
 from rainmaker_intake.service_layer.lead_events import (
     FILLED_FIELDS,
     LeadHeads,
@@ -119,10 +119,7 @@ def ingest(
             out.lead_ids.append(None)
             out.kinds.append("suppressed")
             continue
-        found, in_db = chunk_index.find_keyed(row), False
-        if found is None:
-            found = db_index.find_keyed(row)
-            in_db = found is not None
+        found, in_db = _better(chunk_index.find_keyed(row), db_index.find_keyed(row))
         touch_id = next(ids)
         if found is None:
             lead_id = next(ids)
@@ -200,6 +197,17 @@ def ingest(
     _count_owned(session, matched_existing, out)
     announce(session, ingested, touched, import_id, correlation_id or import_id)
     return out
+
+
+def _better(in_file: Match | None, stored: Match | None) -> tuple[Match | None, bool]:
+    """The row's match, and whether it is a stored contact: the earlier row of this file,
+    unless a different stored contact ranks higher (the same e-mail address, where the row
+    matched the earlier one by name and company: that lead would take the address too)."""
+    if stored is None or (in_file is not None and in_file[0] == stored[0]):
+        return in_file, False
+    if in_file is None or stored[1].rank > in_file[1].rank:
+        return stored, True
+    return in_file, False
 
 
 class _Merge(NamedTuple):
