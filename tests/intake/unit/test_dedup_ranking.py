@@ -68,3 +68,16 @@ def test_evidence_counts_shared_identifiers_less_those_that_differ() -> None:
     b = profile(contact(email="byron@acme.com", city="Leeds"))
     assert evidence(a, b) == 1  # company and city, less the e-mail; no phone on b
     assert evidence(a, profile(contact(first_name="Zed", company=None, company_key=None))) == 0
+
+
+@pytest.mark.parametrize("order", [("survivor", "restored"), ("restored", "survivor")])
+def test_last_the_likeness_decides_blanks_included(order: tuple[str, str]) -> None:
+    # The row adds nothing to the survivor: score, rule and evidence tie; only the restored
+    # lead also lacks the e-mail address.
+    phone = {"phone": "+442079460099", "city": "Leeds"}
+    index = DedupIndex()
+    for lead_id in order:
+        extra = {"email": "ada@acme.com"} if lead_id == "survivor" else {}
+        index.add(lead_id, contact(**phone, **extra))
+    found = index.find(contact(**phone))
+    assert found is not None and found[0] == "restored"

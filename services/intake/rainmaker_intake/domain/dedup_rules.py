@@ -14,13 +14,15 @@ RULE_STRENGTH = {"email": 3, "phone+name": 2, "name+company": 1, "name+address":
 class Decision:
     rule: str  # email | phone+name | name+company | name+address
     score: float  # 0..1; for fuzzy rules the weaker of the name and the company/address
-    # What else the pair shares (`evidence`), set when candidates are ranked; not stored.
+    # What else the pair shares (`evidence`) and how many of its fields are the same, blanks
+    # included (`likeness`): set when candidates are ranked; not stored.
     evidence: int = field(default=0, compare=False)
+    likeness: int = field(default=0, compare=False)
 
     @property
-    def rank(self) -> tuple[float, int, int]:
-        """Orders the decisions for one row: score, then rule, then evidence."""
-        return self.score, RULE_STRENGTH[self.rule], self.evidence
+    def rank(self) -> tuple[float, int, int, int]:
+        """Orders the decisions for one row: score, rule, evidence, then likeness."""
+        return self.score, RULE_STRENGTH[self.rule], self.evidence, self.likeness
 
 
 @dataclass(frozen=True)
@@ -58,11 +60,15 @@ def evidence(a: Profile, b: Profile) -> int:
 
 
 def ranked(a: Profile, b: Profile, config: DedupConfig = DEFAULT) -> Decision | None:
-    """`decide`, with the evidence that ranks it against the row's other candidates."""
+    """`decide`, with what ranks it against the row's other candidates: the evidence, then
+    the likeness (fields alike, blanks included). The likeness sends a row that adds nothing
+    to a survivor (its merge undone, the row listed again) to its own restored lead, which
+    lacks what the row lacks."""
     decision = decide(a, b, config)
     if decision is None:
         return None
-    return Decision(decision.rule, decision.score, evidence(a, b))
+    likeness = sum(x == y for x, y in zip(a, b, strict=True))
+    return Decision(decision.rule, decision.score, evidence(a, b), likeness)
 
 
 def _fits(local: str, first: str, last: str) -> bool:

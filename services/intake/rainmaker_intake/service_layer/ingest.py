@@ -200,12 +200,17 @@ def ingest(
 
 
 def _better(in_file: Match | None, stored: Match | None) -> tuple[Match | None, bool]:
-    """The row's match, and whether it is a stored contact: the earlier row of this file,
+    """The row's match, and whether it came from the database: the earlier row of this file,
     unless a different stored contact ranks higher (the same e-mail address, where the row
-    matched the earlier one by name and company: that lead would take the address too)."""
-    if stored is None or (in_file is not None and in_file[0] == stored[0]):
+    matched the earlier one by name and company: that lead would take the address too). One
+    lead both ways is a match in the file, under the stronger of the two decisions."""
+    if stored is None:
         return in_file, False
-    if in_file is None or stored[1].rank > in_file[1].rank:
+    if in_file is None:
+        return stored, True
+    if in_file[0] == stored[0]:
+        return max(in_file, stored, key=lambda m: m[1].rank), False
+    if stored[1].rank > in_file[1].rank:
         return stored, True
     return in_file, False
 
@@ -242,6 +247,9 @@ def _settle(
         row = decision_rows[m.decision]
         if m.in_db and m.lead_id not in ours:
             row["kind"] = "existing"
+            # Touched by this import now: a later row of the chunk that reaches it through
+            # the database is in the file, as it would be in the next chunk.
+            ours.add(m.lead_id)
         filled: dict[str, Any] = {}
         if m.lead_id in new_by_id:  # not stored yet: filled here, stored as filled
             filled = store.apply_blanks(new_by_id[m.lead_id], m.seen)
