@@ -68,9 +68,7 @@ Ref = tuple[int, int]  # (step, file row number or referral index): one row of t
 # Invariants that fail on the current code (see the xfail reproductions at the end): reported
 # in `Run.known`, not asserted by the random test.
 KNOWN = {
-    "announced",  # an erasure drops colleagues' leads.ingested events (shared switchboard)
     "chunk boundary",  # a sighting's second address is forgotten at the end of its chunk
-    "collateral suppression",  # a same-surname colleague / role mailbox kept out by erasure
     "unmerge refused",  # a referral's national phone cannot be read again on unmerge...
     "restored",  # ... or is lost from the restored lead
 }
@@ -651,11 +649,6 @@ def _erase(intake: Intake, lead_id: str) -> None:
     assert r.status_code == 204, r.get_data(as_text=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="erasure scrubs the outbox by the person's phone: a "
-    "colleague on the same switchboard in the same event loses its announcement",
-)
 def test_erasing_a_lead_keeps_its_colleagues_announced(intake: Intake) -> None:
     # Both on the switchboard (Robert's direct line not given): one leads.ingested event.
     robert = {**ROBERT, "Phone": HELENA["Phone"]}
@@ -708,12 +701,6 @@ def test_a_file_counts_its_duplicates_alike_whatever_its_chunks(intake: Intake) 
     assert counts == [(1, 1), (1, 1)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the erasure hashes the phone with the last name only "
-    "(and every address the lead's rows used): a colleague with that surname on "
-    "the switchboard, or anyone writing from the role mailbox, is kept out",
-)
 @pytest.mark.parametrize("shared", ["surname and switchboard", "role mailbox"])
 def test_an_erasure_keeps_out_no_colleague(intake: Intake, shared: str) -> None:
     if shared == "role mailbox":

@@ -11,6 +11,7 @@ from rainmaker_db.bulk import rows_where_in
 from rainmaker_intake.adapters.tables import erasures, suppressions
 from rainmaker_intake.domain.contact import NormalisedContact
 from rainmaker_intake.domain.dedup import Keyed
+from rainmaker_intake.domain.dedup_words import ROLE_ACCOUNTS
 from rainmaker_intake.domain.similarity import Profile, profile
 from rainmaker_intake.domain.web import registrable_domain
 
@@ -31,21 +32,32 @@ def email_hash(email: str) -> str:
 
 
 def erasure_hashes(
-    contact: NormalisedContact, p: Profile | None = None, *, checking: bool = False
+    contact: NormalisedContact,
+    p: Profile | None = None,
+    *,
+    checking: bool = False,
+    emails: Sequence[str] = (),
 ) -> list[str]:
     """What an erased person leaves behind (`checking`: what a later row is checked against):
-    hashes of their email; of their phone, and of their street address (someone known only
-    by post), each with the first of their folded last name, first name or company (every
-    contact has one). The phone goes with a name because a switchboard number is shared:
-    alone, it kept every colleague out. A row is checked with each of its names, so one that
-    gives the phone or address with the name the erased contact was hashed with is kept out,
-    whatever else it lacks; a row naming only the company of someone erased with a name
-    (a colleague, or them) gets in."""
+    hashes of their e-mail addresses (the contact's and `emails`, the others their rows
+    used); of their phone, and of their street address (someone known only by post), each
+    with a name. A role mailbox (info@) goes with the name too: colleagues share it, as they
+    share a switchboard, and alone it kept every one of them out. The name is the surname
+    with the initial of the formal given name (Bob -> r), so a colleague with the same
+    surname on the switchboard gets in; lacking either, the first known of surname, given
+    name, company. A row is checked with each of its forms, so one that gives the phone or
+    address with the name the erased contact was hashed with is kept out, whatever else it
+    lacks."""
     p = p or profile(contact)
-    names = [n for n in (p.last, p.first, p.company) if n]
+    names = _name_forms(p)
     if not checking:
         names = names[:1]
-    out = [email_hash(contact.email)] if contact.email else []
+    out = []
+    for email in sorted({e for e in (contact.email, *emails) if e}):
+        if email.partition("@")[0] in ROLE_ACCOUNTS:
+            out += [_sha(f"email:{email}:{n}") for n in names]
+        else:
+            out.append(email_hash(email))
     if contact.phone:
         out += [_sha(f"phone:{contact.phone}:{n}") for n in names]
     if p.street:  # by postcode and by city: a later row may give either
@@ -54,12 +66,22 @@ def erasure_hashes(
     return out
 
 
+def _name_forms(p: Profile) -> list[str]:
+    """The names a phone, an address or a role mailbox is hashed with, the erasing one first:
+    "novak/r" for Robert (or Bob) Novak, then each name alone (every contact has one)."""
+    initial = (p.formal or p.first)[:1]
+    full = f"{p.last}/{initial}" if p.last and initial else ""
+    return [n for n in (full, p.last, p.first, p.company) if n]
+
+
 def _checked_hashes(contact: NormalisedContact, p: Profile | None) -> list[str]:
-    """`erasure_hashes`, and the phone alone: erasures made before phones went with a name
-    left that hash, and the person it stands for must stay out."""
+    """`erasure_hashes`, and what erasures made under earlier rules left: the phone alone,
+    and a role mailbox alone. The people those stand for must stay out."""
     out = erasure_hashes(contact, p, checking=True)
     if contact.phone:
         out.append(_sha(f"phone:{contact.phone}"))
+    if contact.email and contact.email.partition("@")[0] in ROLE_ACCOUNTS:
+        out.append(email_hash(contact.email))
     return out
 
 

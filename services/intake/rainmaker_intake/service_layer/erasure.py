@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from rainmaker_bus import add_event
 from rainmaker_bus.tables import outbox
 from rainmaker_intake.adapters import contact_store as store
-from rainmaker_intake.adapters.suppression_store import email_hash, erasure_hashes
+from rainmaker_intake.adapters.suppression_store import erasure_hashes
 from rainmaker_intake.adapters.tables import (
     contacts,
     customers,
@@ -40,7 +40,7 @@ def erase(session: Session, lead_id: str, correlation_id: str | None = None) -> 
     ).all()
     # Every address the person was known by: rows merged into them may have used another.
     emails = sorted({e for e in (contact.email, *map(_email_of, touched)) if e})
-    digests = {*erasure_hashes(contact), *map(email_hash, emails)}
+    digests = set(erasure_hashes(contact, emails=emails))
     for digest in sorted(digests):
         if (
             session.execute(select(erasures.c.hash).where(erasures.c.hash == digest)).first()
@@ -71,7 +71,7 @@ def erase(session: Session, lead_id: str, correlation_id: str | None = None) -> 
     if identifiers:
         _delete_errors_quoting(session, identifiers)
     # Touches of the lead carry its notes and filled fields, not always its email or phone.
-    _scrub_outbox(session, lead_id, [*identifiers, lead_id])
+    _scrub_outbox(session, lead_id, identifiers)
     session.execute(
         update(contacts).where(contacts.c.merged_into == lead_id).values(merged_into=None)
     )
@@ -119,9 +119,11 @@ def _email_of(touch: Any) -> str | None:
 def _scrub_outbox(session: Session, lead_id: str, identifiers: list[str]) -> None:
     """Events in the outbox that carry the person. Published ones (kept a while for audits)
     are deleted; unpublished ones lose the person's entries and still go out for everyone
-    else, or are deleted when nothing else is left in them."""
+    else, or are deleted when nothing else is left in them or they still name the lead
+    (a merge). The phone or an address may stay in another lead's entry: colleagues share a
+    switchboard and role mailboxes, and that lead must still be announced."""
     # Bodies are ASCII JSON: a non-ASCII address is stored \u-escaped.
-    forms = {f for v in identifiers for f in (v, json.dumps(v)[1:-1])}
+    forms = {f for v in [*identifiers, lead_id] for f in (v, json.dumps(v)[1:-1])}
     rows = session.execute(
         select(outbox.c.id, outbox.c.body, outbox.c.published_at).where(
             or_(*[outbox.c.body.contains(f, autoescape=True) for f in forms])
@@ -129,7 +131,7 @@ def _scrub_outbox(session: Session, lead_id: str, identifiers: list[str]) -> Non
     ).all()
     for row in rows:
         body = None if row.published_at is not None else _without_lead(row.body, lead_id)
-        if body is None or any(f in body for f in forms):
+        if body is None or lead_id in body:
             session.execute(delete(outbox).where(outbox.c.id == row.id))
         else:
             session.execute(update(outbox).where(outbox.c.id == row.id).values(body=body))
