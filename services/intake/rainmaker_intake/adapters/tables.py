@@ -48,6 +48,10 @@ imports = Table(
     Column("file_path", Text, nullable=False),
     Column("file_name", String(300)),
     Column("file_sha256", String(64), nullable=False, index=True),
+    # The XLSX worksheet read, by name (NULL: CSV, or an import from before migration 0010,
+    # which read the first worksheet). With the file's hash it says which import a re-upload
+    # repeats.
+    Column("sheet", Text),
     Column("status", String(20), nullable=False),
     Column("encoding", String(30)),
     Column("delimiter", String(5)),

@@ -46,6 +46,11 @@ MAPPING = click.option(
     callback=_mapping,
     help='Header -> field overrides as JSON, e.g. \'{"Mail": "email"}\', or @mapping.json.',
 )
+SHEET = click.option(
+    "--sheet",
+    metavar="NAME",
+    help="XLSX only: the worksheet to read, by name [default: the first].",
+)
 POLL = click.option(
     "--poll-interval",
     type=click.FloatRange(min=0.01),
@@ -72,6 +77,7 @@ def lists() -> None:
 @click.option("--licence-expires-on", type=DATE, metavar="DATE", help="YYYY-MM-DD")
 @click.option("--default-region", help="Country for phone numbers without one, e.g. DE.")
 @MAPPING
+@SHEET
 @POLL
 @click.option("--follow/--no-follow", default=True, show_default=True,
               help="Follow the import to its end, then print the quality report.")  # fmt: skip
@@ -81,8 +87,9 @@ def lists() -> None:
 def import_list(file: Path, name: str, vendor: str | None, cost: str | None,
                 currency: str | None, tags: tuple[str, ...], purchased_on: datetime | None,
                 licence_expires_on: datetime | None, default_region: str | None,
-                mapping: str | None, poll_interval: float, follow: bool, timeout: float | None,
-                as_json: bool, url: str | None, key: str | None) -> None:  # fmt: skip
+                mapping: str | None, sheet: str | None, poll_interval: float, follow: bool,
+                timeout: float | None, as_json: bool, url: str | None,
+                key: str | None) -> None:  # fmt: skip
     """Upload FILE (CSV, TSV or XLSX) as a purchased list and follow its import.
 
     Exits 1 if the upload is refused or the import fails."""
@@ -93,7 +100,7 @@ def import_list(file: Path, name: str, vendor: str | None, cost: str | None,
         "purchased_on": purchased_on.date().isoformat() if purchased_on else None,
         "licence_expires_on": licence_expires_on.date().isoformat() if licence_expires_on
         else None,
-        "mapping": mapping,
+        "mapping": mapping, "sheet": sheet,
     }  # fmt: skip
     accepted = _upload(client, "/lists", {k: v for k, v in form.items() if v is not None}, file)
     import_id = accepted["import_id"]
@@ -153,17 +160,32 @@ def errors(import_id: str, output: Path | None, url: str | None, key: str | None
 @lists.command("preview")
 @click.argument("file", type=FILE)
 @MAPPING
+@SHEET
 @click.option("--rows", "limit", type=click.IntRange(1, 20), default=10, show_default=True)
 @click.option("--max-width", type=click.IntRange(4), default=24, show_default=True,
               help="Cut cells to this many characters.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the server's answer as JSON.")
 @api_options
-def preview(file: Path, mapping: str | None, limit: int, max_width: int, as_json: bool,
-            url: str | None, key: str | None) -> None:  # fmt: skip
-    """Show how FILE would be read (encoding, delimiter, header -> field, first rows); imports
-    nothing."""
-    answer = _upload(IntakeClient(url, key), "/lists/preview", {"mapping": mapping or ""}, file)
-    click.echo(dump(answer) if as_json else preview_text(answer, limit, max_width))
+def preview(file: Path, mapping: str | None, sheet: str | None, limit: int, max_width: int,
+            as_json: bool, url: str | None, key: str | None) -> None:  # fmt: skip
+    """Show how FILE would be read (encoding, delimiter, for a workbook its sheets and the one
+    read, header -> field, first rows); imports nothing."""
+    form = {"mapping": mapping or "", "sheet": sheet or ""}
+    answer = _upload(IntakeClient(url, key), "/lists/preview", form, file)
+    if as_json:
+        click.echo(dump(answer))
+        return
+    if answer.get("sheets"):
+        click.echo(_sheets_line(answer["sheet"], answer["sheets"]))
+    click.echo(preview_text(answer, limit, max_width))
+
+
+def _sheets_line(read: str, sheets: list[str]) -> str:
+    """sheet:     'Contacts' (sheets: 'Notes', 'Contacts'; choose one with --sheet)"""
+    if len(sheets) == 1:
+        return f"sheet:     {read!r}"
+    names = ", ".join(repr(name) for name in sheets)
+    return f"sheet:     {read!r} (sheets: {names}; choose one with --sheet)"
 
 
 def _upload(client: IntakeClient, path: str, form: Mapping[str, str], file: Path) -> Any:

@@ -62,7 +62,9 @@ def run_import(
             )
         )
     try:
-        listfile = open_list(Path(job.file_path), mapping=lst.mapping, limits=limits or Limits())
+        listfile = open_list(
+            Path(job.file_path), mapping=lst.mapping, sheet=job.sheet, limits=limits or Limits()
+        )
     except InvalidUpload as exc:
         _fail(db, import_id, str(exc))
         Path(job.file_path).unlink(missing_ok=True)  # it can never be imported: nothing to keep
@@ -74,7 +76,7 @@ def run_import(
             .values(
                 encoding=listfile.encoding,
                 delimiter=listfile.delimiter,
-                rows_total=_estimate_rows(Path(job.file_path), listfile.format),
+                rows_total=_estimate_rows(Path(job.file_path), listfile.format, job.sheet),
             )
         )
     source = SourceRef(LIST_SOURCE, lst.list_id, lst.name)
@@ -168,11 +170,11 @@ def _fail(db: Database, import_id: str, reason: str) -> None:
         )
 
 
-def _estimate_rows(path: Path, kind: str) -> int:
-    """Lines in the file minus the header (a fast upper bound), or the rows a workbook's
-    sheet declares: the progress bar's total until the import is done."""
+def _estimate_rows(path: Path, kind: str, sheet: str | None) -> int:
+    """Lines in the file minus the header (a fast upper bound), or the rows the workbook's
+    sheet being read declares: the progress bar's total until the import is done."""
     if kind == "xlsx":
-        return xlsx_data_rows(path)
+        return xlsx_data_rows(path, sheet)
     lines = 0
     with path.open("rb") as f:
         while block := f.read(1 << 20):

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import ColumnElement, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from rainmaker_bus import add_event
@@ -41,6 +41,8 @@ class UploadList:
     default_region: str | None = None
     mapping: dict[str, str] | None = field(default=None, hash=False)
     file_name: str | None = None
+    sheet: str | None = None  # the XLSX worksheet the import reads, by name (None for CSV)
+    first_sheet: bool = False  # it is the workbook's first (what imports before 0010 read)
 
 
 def store_upload(stream: IO[bytes], upload_dir: Path) -> tuple[Path, str]:
@@ -60,14 +62,16 @@ def upload_list(
 ) -> tuple[str, str, bool]:
     """Record the list and a queued import job (an outbox message to intake's workers).
 
-    The same file (by content) for the same list (name + vendor) answers with the first
-    import and creates nothing: returns (list_id, import_id, created)."""
+    The same file (by content) for the same list (name + vendor), read from the same sheet,
+    answers with the first import and creates nothing: returns (list_id, import_id, created).
+    Another sheet of a workbook is another import."""
     _one_upload_of(session, sha256)
     vendor_match = lists.c.vendor.is_(None) if cmd.vendor is None else lists.c.vendor == cmd.vendor
     prior = session.execute(
         select(imports.c.import_id, imports.c.list_id, imports.c.status, imports.c.file_path)
         .join(lists, lists.c.list_id == imports.c.list_id)
         .where(imports.c.file_sha256 == sha256, lists.c.name == cmd.name, vendor_match)
+        .where(_same_sheet(cmd))
     ).first()
     if prior is not None:
         path.unlink(missing_ok=True)
@@ -99,12 +103,22 @@ def upload_list(
             file_path=str(path),
             file_name=cmd.file_name,
             file_sha256=sha256,
+            sheet=cmd.sheet,
             status=ImportStatus.QUEUED,
             created_at=now,
         )
     )
     _queue_import(session, import_id, list_id, correlation_id)
     return list_id, import_id, True
+
+
+def _same_sheet(cmd: UploadList) -> ColumnElement[bool]:
+    """Imports that read the sheet this upload reads. One from before migration 0010 has no
+    sheet stored and read the workbook's first."""
+    if cmd.sheet is None:
+        return imports.c.sheet.is_(None)
+    same = imports.c.sheet == cmd.sheet
+    return or_(same, imports.c.sheet.is_(None)) if cmd.first_sheet else same
 
 
 def _one_upload_of(session: Session, sha256: str) -> None:

@@ -2,14 +2,17 @@
 
 from pathlib import Path
 
-from rainmaker_intake.adapters.reader import Limits, open_list
+from rainmaker_intake.adapters.reader import Limits, ListFile, open_list
 from rainmaker_intake.domain.model import InvalidUpload
 
 
-def check_upload(path: Path, mapping: dict[str, str] | None, limits: Limits) -> None:
-    """Sniff the file and read its first data row; on failure delete it and raise."""
+def check_upload(
+    path: Path, mapping: dict[str, str] | None, limits: Limits, sheet: str | None = None
+) -> ListFile:
+    """Sniff the file and read its first data row; on failure delete it and raise. Returns
+    the list as sniffed (for XLSX: the worksheet it read, by name, and the others)."""
     try:
-        listfile = open_list(path, mapping=mapping, limits=limits)
+        listfile = open_list(path, mapping=mapping, sheet=sheet, limits=limits)
         rows = listfile.rows(on_error=lambda _e: None)
         try:
             first = next(rows, None)
@@ -25,3 +28,4 @@ def check_upload(path: Path, mapping: dict[str, str] | None, limits: Limits) -> 
     except InvalidUpload:
         path.unlink(missing_ok=True)
         raise
+    return listfile

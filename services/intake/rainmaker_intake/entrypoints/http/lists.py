@@ -1,12 +1,13 @@
 """Views for purchased lists and their imports: they translate, the service layer decides."""
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from flask import Response
 
 from rainmaker_contracts.money import to_minor
-from rainmaker_intake.adapters.reader import open_list
+from rainmaker_intake.adapters.reader import ListFile
 from rainmaker_intake.entrypoints.http import schemas as s
 from rainmaker_intake.entrypoints.http.context import db, settings
 from rainmaker_intake.service_layer import lists as svc
@@ -26,7 +27,8 @@ blp = Blueprint("lists", __name__, description="Purchased lists and their import
 def upload_list(form: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
     """Upload a purchased list; 202 at once, the import runs on intake's workers.
 
-    The same file for the same list (name + vendor) answers with the first import."""
+    The same file for the same list (name + vendor), and the same sheet of a workbook, answers
+    with the first import."""
     upload = files["file"]
     cmd = svc.UploadList(
         name=form["name"],
@@ -43,7 +45,9 @@ def upload_list(form: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
         file_name=upload.filename[:300] if upload.filename else upload.filename,
     )
     path, sha256 = svc.store_upload(upload.stream, settings().upload_dir)
-    check_upload(path, cmd.mapping, settings().limits)  # 422 now, not a failed import later
+    # 422 now, not a failed import later
+    listfile = check_upload(path, cmd.mapping, settings().limits, _sheet(form))
+    cmd = replace(cmd, sheet=listfile.sheet, first_sheet=_first_sheet(listfile))
     with db().transaction() as session:
         list_id, import_id, created = svc.upload_list(session, cmd, path, sha256, request_id())
     return {"list_id": list_id, "import_id": import_id, "created": created}
@@ -54,14 +58,22 @@ def upload_list(form: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(s.PreviewFormSchema, location="form")
 @blp.arguments(s.ListFileSchema, location="files")
 def preview_list(form: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
-    """Detected encoding, delimiter, header-to-field mapping and the first rows; imports nothing."""
+    """Detected encoding, delimiter, header-to-field mapping and the first rows; for a workbook
+    its worksheets (`sheets`) and the one read (`sheet`). Imports nothing."""
     path, _ = svc.store_upload(files["file"].stream, settings().upload_dir / "preview")
     try:
         mapping = s.parse_mapping(form["mapping"])
-        check_upload(path, mapping, settings().limits)
-        return open_list(path, mapping=mapping, limits=settings().limits).preview(20)
+        return check_upload(path, mapping, settings().limits, _sheet(form)).preview(20)
     finally:
         path.unlink(missing_ok=True)
+
+
+def _sheet(form: dict[str, Any]) -> str | None:
+    return form["sheet"] or None  # an empty field (as forms send one) names no sheet
+
+
+def _first_sheet(listfile: ListFile) -> bool:
+    return bool(listfile.sheets) and listfile.sheet == listfile.sheets[0]
 
 
 @blp.route("/lists")

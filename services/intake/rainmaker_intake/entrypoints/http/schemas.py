@@ -17,6 +17,16 @@ MAX_COST = Decimal(10) ** 12
 REGION = validate.Regexp(r"^[A-Z]{2}$", error="an ISO 3166-1 alpha-2 code such as DE or GB")
 
 
+def sheet_field() -> fields.String:
+    """An XLSX upload's worksheet, by name ('' as not given); a CSV upload with it is a 422."""
+    return fields.String(
+        load_default=None,
+        validate=validate.Length(max=255),
+        metadata={"description": "XLSX only: the worksheet to read, by name (default: the "
+                  "first); an unknown name is a 422 listing the workbook's sheets"},
+    )  # fmt: skip
+
+
 class ListUploadSchema(Schema):
     """The form fields of POST /lists (the file itself is the `file` part)."""
 
@@ -38,6 +48,7 @@ class ListUploadSchema(Schema):
         metadata={"description": 'JSON {"<header>": "<field>"} overriding header detection'},
     )
     default_region = fields.String(load_default=None, validate=REGION)
+    sheet = sheet_field()
 
     @validates("tags")
     def _tags(self, value: str, **_: Any) -> None:
@@ -57,6 +68,7 @@ class ListUploadSchema(Schema):
 
 class PreviewFormSchema(Schema):
     mapping = fields.String(load_default=None)
+    sheet = sheet_field()
 
     @validates("mapping")
     def _mapping(self, value: str | None, **_: Any) -> None:
@@ -92,6 +104,11 @@ class ImportSchema(Schema):
     import_id = fields.String()
     list_id = fields.String()
     file_name = fields.String(allow_none=True)
+    sheet = fields.String(
+        allow_none=True,
+        metadata={"description": "the XLSX worksheet read (null: CSV, or an import from before "
+                  "sheets were recorded, which read the first)"},
+    )  # fmt: skip
     status = fields.String(metadata={"description": "queued | running | done | failed"})
     encoding = fields.String(allow_none=True)
     delimiter = fields.String(allow_none=True)
