@@ -69,8 +69,6 @@ Ref = tuple[int, int]  # (step, file row number or referral index): one row of t
 # in `Run.known`, not asserted by the random test.
 KNOWN = {
     "chunk boundary",  # a sighting's second address is forgotten at the end of its chunk
-    "unmerge refused",  # a referral's national phone cannot be read again on unmerge...
-    "restored",  # ... or is lost from the restored lead
 }
 
 
@@ -720,11 +718,6 @@ def test_an_erasure_keeps_out_no_colleague(intake: Intake, shared: str) -> None:
     assert (later["accepted"], later["suppressed"]) == (1, 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="unmerge reads a referral's row again without the "
-    "batch's default_region (kept only for lists): a national number is refused",
-)
 def test_a_referral_merged_by_its_national_phone_can_be_unmerged(intake: Intake) -> None:
     intake.import_list(_csv(ROBERT), "A", vendor="A")
     survivor = intake.lead_id_of(ROBERT["Email"])

@@ -128,6 +128,8 @@ touches = Table(
     Column("original", JSON),  # the row's values as the file had them
     Column("notes", Text),
     Column("touched_at", DateTime(timezone=True), nullable=False),
+    # A referral's phone numbers were read in this region (a list's touches: on the list).
+    Column("default_region", String(2)),
     # A source's leads, distinct and in order: browsing a list reads this index alone (0008).
     Index("ix_touches_source_lead", "source_type", "source_id", "lead_id"),
 )

@@ -41,7 +41,7 @@ from rainmaker_intake.service_layer.lead_events import (
 _JSON_NULL = json_text(None)
 # A touch row as a sighting's loop builds it: one tuple a row, not a dict (1M rows an import).
 TOUCH_COLUMNS = ("touch_id", "lead_id", "source_type", "source_id", "source_name", "import_id",
-                 "row_number", "original", "notes", "touched_at")  # fmt: skip
+                 "row_number", "original", "notes", "touched_at", "default_region")  # fmt: skip
 
 
 LIST_SOURCE = "rented_list"  # the source type of a list's touches (a referral's: its kind)
@@ -92,7 +92,10 @@ def ingest(
     import_id: str | None = None,
     correlation_id: str | None = None,
     config: DedupConfig = DEFAULT,
+    region: str | None = None,
 ) -> Outcome:
+    """`region`: a referral batch's default_region, kept on its touches for an unmerge (a
+    list's is on the list)."""
     out = Outcome()
     # Folded once (by the helper process of a large import), asked of both indexes.
     keyed = [s.keyed or Keyed.of(s.contact) for s in sightings]
@@ -171,6 +174,7 @@ def ingest(
                 sighting.original or _JSON_NULL,
                 sighting.notes,
                 now,
+                region,
             )
         )
 

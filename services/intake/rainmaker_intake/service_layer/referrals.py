@@ -96,7 +96,7 @@ def add_referrals(
     for source, batch in by_source.items():
         sightings = [s for _, s in batch]
         out = ingest(session, sightings, source, now=now, correlation_id=correlation_id,
-                     config=dedup)  # fmt: skip
+                     config=dedup, region=default_region)  # fmt: skip
         for (index, _), lead_id, kind in zip(batch, out.lead_ids, out.kinds, strict=True):
             status = kind if kind in ("new", "suppressed") else "duplicate"
             results[index] = ReferralResult(index, lead_id, status, dropped[index])

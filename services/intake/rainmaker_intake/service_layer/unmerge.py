@@ -46,7 +46,7 @@ def unmerge(session: Session, lead_id: str, decision_id: int) -> str:
     original: dict[str, str] = touch.original or {}
     values = {k: v for k, v in original.items() if k in FIELDS}
     extra = {k: v for k, v in original.items() if k not in FIELDS}
-    region = _default_region(session, touch.import_id)
+    region = touch.default_region or _default_region(session, touch.import_id)
     contact, _ = normalise(RawRow(d.row_number or 0, values, extra), default_region=region)
     if contact is None:
         raise NothingToUnmerge(f"the row behind decision {decision_id} is no longer a contact")
