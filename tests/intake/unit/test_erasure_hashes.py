@@ -28,12 +28,15 @@ def test_the_phone_keeps_out_the_person_by_any_given_name_and_not_a_colleague() 
     assert kept_out(erased, contact("Bob", phone=SWITCHBOARD))  # a nickname, the same initial
     assert not kept_out(erased, contact("Helena", phone=SWITCHBOARD))  # same surname
     assert not kept_out(erased, contact("Robert", phone="+442079460999"))
+    assert kept_out(erased, contact(None, phone=SWITCHBOARD))  # the surname alone: may be him
+    assert not kept_out(erased, contact(None, "Reyes", phone=SWITCHBOARD))
 
 
 def test_the_street_address_goes_with_the_name_alike() -> None:
     home = {"street": "1 Main St", "postcode": "LS1 1AA", "city": "Leeds"}
     erased = set(erasure_hashes(contact("Robert", **home)))
     assert kept_out(erased, contact("Bob", **home))
+    assert kept_out(erased, contact(None, **home))
     assert not kept_out(erased, contact("Helena", **home))
 
 

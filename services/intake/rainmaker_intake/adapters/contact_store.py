@@ -65,7 +65,7 @@ class DbCandidates:
         found: dict[str, Candidate] = {}
         columns = ("contact_no", "lead_id", "merged_into", "match_profile")
         rows = rows_where_in(self.session, contacts, columns, "contact_no", sorted(shared))
-        for contact_no, lead_id, merged_into, match_profile in sorted(rows):
+        for contact_no, lead_id, merged_into, match_profile in sorted(rows, key=itemgetter(0)):
             if merged_into is None:
                 packed = match_profile or _fold_stored(self.session, lead_id)
                 found[lead_id] = Candidate(packed, shared[contact_no])

@@ -42,16 +42,12 @@ def erasure_hashes(
     hashes of their e-mail addresses (the contact's and `emails`, the others their rows
     used); of their phone, and of their street address (someone known only by post), each
     with a name. A role mailbox (info@) goes with the name too: colleagues share it, as they
-    share a switchboard, and alone it kept every one of them out. The name is the surname
-    with the initial of the formal given name (Bob -> r), so a colleague with the same
-    surname on the switchboard gets in; lacking either, the first known of surname, given
-    name, company. A row is checked with each of its forms, so one that gives the phone or
-    address with the name the erased contact was hashed with is kept out, whatever else it
-    lacks."""
+    share a switchboard, and alone it kept every one of them out. See `_name_forms` for the
+    names: a later row that gives the phone or address with the erased person's surname and
+    initial, or with their surname and no given name, is kept out, whatever else it lacks;
+    a colleague of the same surname and another initial gets in."""
     p = p or profile(contact)
-    names = _name_forms(p)
-    if not checking:
-        names = names[:1]
+    names = _name_forms(p, checking=checking)
     out = []
     for email in sorted({e for e in (contact.email, *emails) if e}):
         if email.partition("@")[0] in ROLE_ACCOUNTS:
@@ -66,12 +62,21 @@ def erasure_hashes(
     return out
 
 
-def _name_forms(p: Profile) -> list[str]:
-    """The names a phone, an address or a role mailbox is hashed with, the erasing one first:
-    "novak/r" for Robert (or Bob) Novak, then each name alone (every contact has one)."""
+def _name_forms(p: Profile, *, checking: bool) -> list[str]:
+    """The names a phone, an address or a role mailbox is hashed with.
+
+    Erasing Robert (or Bob) Novak: "novak/r", the surname with the initial of the formal given
+    name, and "novak/", for a later row that gives the surname alone. Erasing someone without
+    a surname and given name: the first known of surname, given name, company (the earlier
+    rule's form). Checking a row: its own "surname/initial" ("surname/" without a given name),
+    then each name alone, which finds what the earlier rule and the fallback left."""
     initial = (p.formal or p.first)[:1]
-    full = f"{p.last}/{initial}" if p.last and initial else ""
-    return [n for n in (full, p.last, p.first, p.company) if n]
+    if not checking:
+        if p.last and initial:
+            return [f"{p.last}/{initial}", f"{p.last}/"]
+        return [n for n in (p.last, p.first, p.company) if n][:1]
+    own = f"{p.last}/{initial}" if p.last else ""
+    return [n for n in (own, p.last, p.first, p.company) if n]
 
 
 def _checked_hashes(contact: NormalisedContact, p: Profile | None) -> list[str]:

@@ -12,7 +12,8 @@ Rules, strongest first; every decision carries its rule and score for the audit 
 
 A row that several contacts match goes to the best (`Decision.rank`): the highest score,
 then the strongest rule, then the most evidence (identifiers shared less those that
-differ), then the first indexed: in file order, or the oldest stored contact.
+differ), then the most fields alike (blanks included), then the first indexed: in file
+order, or the oldest stored contact.
 
 Two different addresses at different domains are two people unless the phone and a
 near-identical name agree; at one domain they are colleagues unless a mailbox fits the
