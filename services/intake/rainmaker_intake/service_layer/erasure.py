@@ -3,6 +3,7 @@ that a later list cannot bring them back; downstream services hear `lead.erased`
 
 import json
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from rainmaker_intake.adapters.tables import (
     import_errors,
     touches,
 )
+from rainmaker_intake.domain.dedup_words import ROLE_ACCOUNTS
 from rainmaker_intake.domain.emails import normalise_email
 from rainmaker_intake.domain.model import NotFound
 
@@ -34,9 +36,9 @@ def erase(session: Session, lead_id: str, correlation_id: str | None = None) -> 
     contact = store.to_contact(row)
     now = datetime.now(UTC)
     touched = session.execute(
-        select(touches.c.import_id, touches.c.row_number, touches.c.original).where(
-            touches.c.lead_id == lead_id
-        )
+        select(
+            touches.c.touch_id, touches.c.import_id, touches.c.row_number, touches.c.original
+        ).where(touches.c.lead_id == lead_id)
     ).all()
     # Every address the person was known by: rows merged into them may have used another.
     emails = sorted({e for e in (contact.email, *map(_email_of, touched)) if e})
@@ -71,7 +73,8 @@ def erase(session: Session, lead_id: str, correlation_id: str | None = None) -> 
     if identifiers:
         _delete_errors_quoting(session, identifiers)
     # Touches of the lead carry its notes and filled fields, not always its email or phone.
-    _scrub_outbox(session, lead_id, identifiers)
+    personal = [e for e in emails if e.partition("@")[0] not in ROLE_ACCOUNTS]
+    _scrub_outbox(session, _Erased(lead_id, {t.touch_id for t in touched}, personal), identifiers)
     session.execute(
         update(contacts).where(contacts.c.merged_into == lead_id).values(merged_into=None)
     )
@@ -116,36 +119,93 @@ def _email_of(touch: Any) -> str | None:
     return None if why else email
 
 
-def _scrub_outbox(session: Session, lead_id: str, identifiers: list[str]) -> None:
+@dataclass(frozen=True)
+class _Erased:
+    """What the outbox may still say of an erased lead: its id, its rows' touches (a row
+    merged into another lead and restored since was announced under that lead), and its
+    personal addresses (that lead's entry may carry one its row filled in)."""
+
+    lead_id: str
+    touch_ids: set[str]
+    emails: list[str]
+
+
+def _scrub_outbox(session: Session, erased: _Erased, identifiers: list[str]) -> None:
     """Events in the outbox that carry the person. Published ones (kept a while for audits)
     are deleted; unpublished ones lose the person's entries and still go out for everyone
     else, or are deleted when nothing else is left in them or they still name the lead
-    (a merge). The phone or an address may stay in another lead's entry: colleagues share a
-    switchboard and role mailboxes, and that lead must still be announced."""
+    (a merge). In another lead's entry the phone or a role mailbox stays (colleagues share a
+    switchboard and info@) and so does a personal address that lead holds now (an undone
+    e-mail merge: two people share it); one it no longer holds (given back by an unmerge)
+    is blanked."""
+    lead_id = erased.lead_id
     # Bodies are ASCII JSON: a non-ASCII address is stored \u-escaped.
-    forms = {f for v in [*identifiers, lead_id] for f in (v, json.dumps(v)[1:-1])}
+    values = [*identifiers, lead_id, *erased.touch_ids]
+    forms = {f for v in values for f in (v, json.dumps(v)[1:-1])}
     rows = session.execute(
         select(outbox.c.id, outbox.c.body, outbox.c.published_at).where(
             or_(*[outbox.c.body.contains(f, autoescape=True) for f in forms])
         )
     ).all()
+    holders = _holders(session, erased.emails)
     for row in rows:
-        body = None if row.published_at is not None else _without_lead(row.body, lead_id)
+        body = None
+        if row.published_at is None:
+            body = _without_lead(row.body, erased, holders)
         if body is None or lead_id in body:
             session.execute(delete(outbox).where(outbox.c.id == row.id))
         else:
             session.execute(update(outbox).where(outbox.c.id == row.id).values(body=body))
 
 
-def _without_lead(body: str, lead_id: str) -> str | None:
-    """The envelope without the lead's entries in its lists (`data.leads`...), or None when
-    a list is left empty."""
+def _holders(session: Session, emails: list[str]) -> dict[str, set[str]]:
+    """Address -> the other live leads that hold it now."""
+    if not emails:
+        return {}
+    rows = session.execute(
+        select(contacts.c.email, contacts.c.lead_id).where(contacts.c.email.in_(emails))
+    )
+    held: dict[str, set[str]] = {}
+    for email, holder in rows:
+        held.setdefault(email, set()).add(holder)
+    return held
+
+
+def _without_lead(body: str, erased: _Erased, holders: dict[str, set[str]]) -> str | None:
+    """The envelope without the erased lead's entries in its lists (`data.leads`...), its
+    addresses blanked where another lead's entry carries one it does not hold; None when a
+    list is left empty."""
     envelope = json.loads(body)
     data: dict[str, Any] = envelope["data"]
     for key, value in data.items():
         if isinstance(value, list) and value:
-            kept = [x for x in value if not (isinstance(x, dict) and x.get("lead_id") == lead_id)]
+            kept = [x for x in value if not _is_erased(x, erased)]
             if not kept:
                 return None
+            for entry in kept:
+                if isinstance(entry, dict):
+                    _blank(entry, erased.emails, holders)
             data[key] = kept
     return json.dumps(envelope, separators=(",", ":"))
+
+
+def _is_erased(entry: Any, erased: _Erased) -> bool:
+    return isinstance(entry, dict) and (
+        entry.get("lead_id") == erased.lead_id or entry.get("touch_id") in erased.touch_ids
+    )
+
+
+def _blank(entry: dict[str, Any], emails: list[str], holders: dict[str, set[str]]) -> None:
+    """An erased address in this entry (or what it filled) that its lead does not hold."""
+    lead = entry.get("lead_id")
+    gone = {e for e in emails if lead not in holders.get(e, ())}
+    if not gone:
+        return
+    for name, value in list(entry.items()):
+        if isinstance(value, str) and value in gone:
+            entry[name] = None
+    filled = entry.get("filled")
+    if isinstance(filled, dict):
+        entry["filled"] = {
+            k: v for k, v in filled.items() if not (isinstance(v, str) and v in gone)
+        }

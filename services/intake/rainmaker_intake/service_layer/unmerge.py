@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from rainmaker_bus import add_event, add_events
 from rainmaker_intake.adapters import contact_store as store
+from rainmaker_intake.adapters.suppression_store import blocked
 from rainmaker_intake.adapters.tables import contacts, decisions, imports, lists, touches
-from rainmaker_intake.domain.contact import FIELDS, RawRow
+from rainmaker_intake.domain.contact import FIELDS, NormalisedContact, RawRow
 from rainmaker_intake.domain.dedup import Keyed
 from rainmaker_intake.domain.model import NotFound
 from rainmaker_intake.domain.normalise import normalise
@@ -50,18 +51,32 @@ def unmerge(session: Session, lead_id: str, decision_id: int) -> str:
     contact, _ = normalise(RawRow(d.row_number or 0, values, extra), default_region=region)
     if contact is None:
         raise NothingToUnmerge(f"the row behind decision {decision_id} is no longer a contact")
+    [why] = blocked(session, [contact])
+    if why:  # a suppressed or erased person never enters as a lead of their own
+        raise NothingToUnmerge(
+            f"the row behind decision {decision_id} is kept out now ({why}): it cannot be a "
+            "lead of its own, so it stays merged"
+        )
     now = datetime.now(UTC)
     store.insert_contacts(session, [(d.merged_id, contact, Keyed.of(contact))], now)
     session.execute(
         update(touches).where(touches.c.touch_id == d.touch_id).values(lead_id=d.merged_id)
     )
-    for name, value in (d.filled or {}).items():
-        if name in store.CONTACT_FIELDS and name != "attributes":
-            session.execute(
-                update(contacts)
-                .where(contacts.c.lead_id == lead_id, contacts.c[name] == value)
-                .values(**{name: None})
-            )
+    given_back = {
+        name: value
+        for name, value in (d.filled or {}).items()
+        if name in store.CONTACT_FIELDS and name != "attributes"
+    }
+    others = _other_rows(session, lead_id, d.touch_id) if given_back else []
+    for name, value in given_back.items():
+        # The first of the survivor's other rows that gives this field fills it instead (the
+        # same value, from a later list: it stays); none: blank again.
+        refill = next((v for c in others if (v := getattr(c, name)) not in (None, "")), None)
+        session.execute(
+            update(contacts)
+            .where(contacts.c.lead_id == lead_id, contacts.c[name] == value)
+            .values(**{name: refill})
+        )
     _give_back_attributes(session, lead_id, (d.filled or {}).get("attributes") or {})
     store.refresh_profile(session, lead_id)
     session.execute(
@@ -103,6 +118,25 @@ def unmerge(session: Session, lead_id: str, decision_id: int) -> str:
         producer=PRODUCER,
     )
     return str(d.merged_id)
+
+
+def _other_rows(session: Session, lead_id: str, but: str) -> list[NormalisedContact]:
+    """The survivor's other rows, normalised as they were read, oldest first."""
+    rows = session.execute(
+        select(touches.c.import_id, touches.c.row_number, touches.c.original,
+               touches.c.default_region)
+        .where(touches.c.lead_id == lead_id, touches.c.touch_id != but)
+        .order_by(touches.c.touched_at, touches.c.touch_id)
+    ).all()  # fmt: skip
+    found = []
+    for row in rows:
+        original: dict[str, str] = row.original or {}
+        values = {k: v for k, v in original.items() if k in FIELDS}
+        region = row.default_region or _default_region(session, row.import_id)
+        contact, _ = normalise(RawRow(row.row_number or 0, values), default_region=region)
+        if contact is not None:
+            found.append(contact)
+    return found
 
 
 def _default_region(session: Session, import_id: str | None) -> str | None:
