@@ -59,7 +59,7 @@ from tests.intake.integration.invariant_lists import (
     noisy_row,
     to_csv,
 )
-from tests.intake.integration.people import to_csv as people_csv
+from tests.intake.integration.novaks import HELENA, ROBERT, erase, novak_csv
 from tests.support.databases import migrated
 
 COUNTS = ("accepted", "duplicates_in_file", "duplicates_existing", "suppressed", "rejected")
@@ -613,28 +613,6 @@ def test_random_sequences_keep_the_invariants(both: dict[str, Intake], seed: int
 
 # --- minimal reproductions of what the random runs found (KNOWN) ---------------------------
 
-COLUMNS = ("First Name", "Last Name", "Email", "Company", "Phone", "City")
-ROBERT = {
-    "First Name": "Robert",
-    "Last Name": "Novak",
-    "Company": "Novak Engineering",
-    "Email": "robert.novak@novak-eng.co.uk",
-    "Phone": "+44 20 7946 0501",
-    "City": "London",
-}
-HELENA = {
-    "First Name": "Helena",
-    "Last Name": "Novak",
-    "Company": "Novak Engineering",
-    "Email": "helena.novak@novak-eng.co.uk",
-    "Phone": "+44 20 7946 0100",
-    "City": "London",
-}
-
-
-def _csv(*rows: dict[str, str]) -> bytes:
-    return people_csv(rows, COLUMNS)
-
 
 def _unmerge(intake: Intake, lead_id: str, decision_id: int) -> Any:
     return intake.client.post(
@@ -642,51 +620,46 @@ def _unmerge(intake: Intake, lead_id: str, decision_id: int) -> Any:
     )
 
 
-def _erase(intake: Intake, lead_id: str) -> None:
-    r = intake.client.delete(f"/leads/{lead_id}", headers=intake.headers)
-    assert r.status_code == 204, r.get_data(as_text=True)
-
-
 def test_erasing_a_lead_keeps_its_colleagues_announced(intake: Intake) -> None:
     # Both on the switchboard (Robert's direct line not given): one leads.ingested event.
     robert = {**ROBERT, "Phone": HELENA["Phone"]}
-    intake.import_list(_csv(robert, HELENA), "Novak", vendor="A")
+    intake.import_list(novak_csv(robert, HELENA), "Novak", vendor="A")
     helena = intake.lead_id_of(HELENA["Email"])
-    _erase(intake, intake.lead_id_of(ROBERT["Email"]))
+    erase(intake, intake.lead_id_of(ROBERT["Email"]))
     announced = [x["lead_id"] for e in intake.events("leads.ingested") for x in e["data"]["leads"]]
     assert helena in announced
 
 
 def test_an_unmerged_row_that_adds_nothing_goes_to_its_restored_lead(intake: Intake) -> None:
-    intake.import_list(_csv(ROBERT), "A", vendor="A")
+    intake.import_list(novak_csv(ROBERT), "A", vendor="A")
     survivor = intake.lead_id_of(ROBERT["Email"])
     row = {**ROBERT, "Email": ""}  # the same phone, name, company and city; no address
-    intake.import_list(_csv(row), "B", vendor="B")
+    intake.import_list(novak_csv(row), "B", vendor="B")
     [decision] = intake.lead(survivor)["decisions"]
     assert decision["rule"] == "phone+name"
     restored = body(_unmerge(intake, survivor, decision["decision_id"]))["lead_id"]
 
-    again = intake.import_list(_csv(row), "C", vendor="C")
+    again = intake.import_list(novak_csv(row), "C", vendor="C")
     assert again["duplicates_existing"] == 1
     assert len(intake.lead(survivor)["touches"]) == 1  # not back to the survivor
     assert len(intake.lead(restored)["touches"]) == 2
 
 
 def test_a_row_with_the_survivors_address_is_decided_by_email(intake: Intake) -> None:
-    intake.import_list(_csv(ROBERT), "A", vendor="A")
+    intake.import_list(novak_csv(ROBERT), "A", vendor="A")
     survivor = intake.lead_id_of(ROBERT["Email"])
     # Row 2: his second mailbox (name+company); row 3: his stored address, the same again.
     second = {**ROBERT, "Email": "rnovak@novak-eng.co.uk", "Phone": ""}
-    intake.import_list(_csv(second, {**ROBERT, "Phone": ""}), "B", vendor="B")
+    intake.import_list(novak_csv(second, {**ROBERT, "Phone": ""}), "B", vendor="B")
     decisions = intake.lead(survivor)["decisions"]
     # Row 3 is recorded by its address: undoing an e-mail decision says two people share it.
     assert [(d["row_number"], d["rule"]) for d in decisions] == [(2, "name+company"), (3, "email")]
 
 
 def test_a_file_counts_its_duplicates_alike_whatever_its_chunks(intake: Intake) -> None:
-    intake.import_list(_csv(ROBERT), "A", vendor="A")
+    intake.import_list(novak_csv(ROBERT), "A", vendor="A")
     # Row 2 meets him by his second mailbox, row 3 by his phone; neither row meets the other.
-    rows = _csv(
+    rows = novak_csv(
         {**ROBERT, "Email": "rnovak@novak-eng.co.uk", "Phone": "", "Company": ""},
         {**ROBERT, "Email": "", "Company": "", "City": ""},
     )
@@ -712,14 +685,14 @@ def test_an_erasure_keeps_out_no_colleague(intake: Intake, shared: str) -> None:
     else:
         erased = {**ROBERT, "Phone": HELENA["Phone"]}
         colleague = HELENA
-    intake.import_list(_csv(erased), "A", vendor="A")
-    _erase(intake, intake.lead_id_of(erased["Email"]))
-    later = intake.import_list(_csv(colleague), "B", vendor="B")
+    intake.import_list(novak_csv(erased), "A", vendor="A")
+    erase(intake, intake.lead_id_of(erased["Email"]))
+    later = intake.import_list(novak_csv(colleague), "B", vendor="B")
     assert (later["accepted"], later["suppressed"]) == (1, 0)
 
 
 def test_a_referral_merged_by_its_national_phone_can_be_unmerged(intake: Intake) -> None:
-    intake.import_list(_csv(ROBERT), "A", vendor="A")
+    intake.import_list(novak_csv(ROBERT), "A", vendor="A")
     survivor = intake.lead_id_of(ROBERT["Email"])
     referral = {
         "first_name": "Robert",
@@ -749,7 +722,7 @@ def test_rows_with_one_address_go_to_one_lead_across_chunks(intake: Intake) -> N
     switchboard = {"First Name": "Robert", "Last Name": "Novak", "Phone": HELENA["Phone"]}
     # Rows 2-3: Robert by both mailboxes. Row 4: only his name and the switchboard, a lead of
     # its own (no rule joins it). Row 5: his second mailbox again, from the switchboard.
-    rows = _csv(ROBERT, second, switchboard, {**second, "Phone": HELENA["Phone"]})
+    rows = novak_csv(ROBERT, second, switchboard, {**second, "Phone": HELENA["Phone"]})
     r = intake.upload(rows, "Novak", vendor="A")
     run_import(intake.db, r.json["import_id"], chunk_rows=2)  # rows 2-3, then rows 4-5
     with intake.db.reader() as session:

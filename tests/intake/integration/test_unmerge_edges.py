@@ -8,21 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.intake.integration.conftest import Intake, table_rows_containing
-from tests.intake.integration.people import to_csv
-
-COLUMNS = ("First Name", "Last Name", "Email", "Company", "Phone", "City")
-ROBERT = {
-    "First Name": "Robert",
-    "Last Name": "Novak",
-    "Company": "Novak Engineering",
-    "Email": "robert.novak@novak-eng.co.uk",
-    "Phone": "+44 20 7946 0501",
-    "City": "London",
-}
-
-
-def _csv(*rows: dict[str, str]) -> bytes:
-    return to_csv(rows, COLUMNS)
+from tests.intake.integration.novaks import ROBERT, erase, novak_csv
 
 
 def _unmerge(intake: Intake, lead_id: str, decision_id: int) -> str:
@@ -31,11 +17,6 @@ def _unmerge(intake: Intake, lead_id: str, decision_id: int) -> str:
     )
     assert r.status_code == 201, r.get_data(as_text=True)
     return str(r.json["lead_id"])
-
-
-def _erase(intake: Intake, lead_id: str) -> None:
-    r = intake.client.delete(f"/leads/{lead_id}", headers=intake.headers)
-    assert r.status_code == 204, r.get_data(as_text=True)
 
 
 def _lead_of_row(intake: Intake, row_number: int, import_id: str) -> str:
@@ -58,13 +39,13 @@ def test_erasing_a_restored_lead_leaves_its_address_in_the_survivors_touch_event
 ) -> None:
     # Row 2: Robert by phone only; row 3 (same file): his address too, which it fills in.
     phone_only = {**ROBERT, "Email": ""}
-    status = intake.import_list(_csv(phone_only, ROBERT), "A", vendor="A")
+    status = intake.import_list(novak_csv(phone_only, ROBERT), "A", vendor="A")
     survivor = _lead_of_row(intake, 2, status["import_id"])
     decision = _only(intake.lead(survivor)["decisions"])
     assert decision["filled"]["email"] == ROBERT["Email"]
     restored = _unmerge(intake, survivor, decision["decision_id"])
     assert intake.lead(survivor)["email"] is None  # given back
-    _erase(intake, restored)
+    erase(intake, restored)
     # Nobody holds the address any more; it is still in the leads.touched entry of row 3
     # (lead_id: the survivor, touch_id: the erased touch, filled: {"email": ...}).
     assert table_rows_containing(intake.db, ROBERT["Email"]) == {}
@@ -72,7 +53,7 @@ def test_erasing_a_restored_lead_leaves_its_address_in_the_survivors_touch_event
 
 def test_an_unmerge_does_not_bring_in_a_suppressed_address(intake: Intake) -> None:
     # Row 2: Robert by phone; row 3: the same with his address (filled in, merged by phone).
-    status = intake.import_list(_csv({**ROBERT, "Email": ""}, ROBERT), "A", vendor="A")
+    status = intake.import_list(novak_csv({**ROBERT, "Email": ""}, ROBERT), "A", vendor="A")
     survivor = _lead_of_row(intake, 2, status["import_id"])
     decision = _only(intake.lead(survivor)["decisions"])
     r = intake.client.post(
@@ -99,10 +80,10 @@ def test_an_unmerge_does_not_bring_in_a_suppressed_address(intake: Intake) -> No
 def test_an_unmerge_keeps_a_value_another_row_of_the_survivor_gave(intake: Intake) -> None:
     # List A: row 2 Robert without phone, row 3 with his phone (fills it in).
     no_phone = {**ROBERT, "Phone": ""}
-    status = intake.import_list(_csv(no_phone, ROBERT), "A", vendor="A")
+    status = intake.import_list(novak_csv(no_phone, ROBERT), "A", vendor="A")
     survivor = _lead_of_row(intake, 2, status["import_id"])
     # List B: the same row 3 again; it fills nothing (the phone is there).
-    intake.import_list(_csv(ROBERT), "B", vendor="B")
+    intake.import_list(novak_csv(ROBERT), "B", vendor="B")
     first = intake.lead(survivor)["decisions"][0]
     assert first["filled"] == {"phone": "+442079460501"}
     _unmerge(intake, survivor, first["decision_id"])
@@ -122,10 +103,10 @@ def test_two_unmerges_of_non_email_decisions_leave_one_address_on_two_leads(
 ) -> None:
     info = {**ROBERT, "Email": "info@novak-eng.co.uk", "Phone": ""}
     # List A: row 2 Robert by the role mailbox; row 3 his own address and phone (name+company).
-    status = intake.import_list(_csv(info, ROBERT), "A", vendor="A")
+    status = intake.import_list(novak_csv(info, ROBERT), "A", vendor="A")
     survivor = _lead_of_row(intake, 2, status["import_id"])
     # List B: row 3 again; the survivor holds info@, so it joins by phone+name.
-    intake.import_list(_csv(ROBERT), "B", vendor="B")
+    intake.import_list(novak_csv(ROBERT), "B", vendor="B")
     first, second = intake.lead(survivor)["decisions"]
     assert (first["rule"], second["rule"]) == ("name+company", "phone+name")
     _unmerge(intake, survivor, first["decision_id"])  # his address now on a lead of its own
@@ -136,11 +117,11 @@ def test_two_unmerges_of_non_email_decisions_leave_one_address_on_two_leads(
 
 def test_erasing_a_restored_lead_leaves_no_touch_event_of_its_row(intake: Intake) -> None:
     # Rows 2-3: Robert twice (row 3 fills nothing); row 3's merge undone, its lead erased.
-    status = intake.import_list(_csv(ROBERT, {**ROBERT, "City": ""}), "A", vendor="A")
+    status = intake.import_list(novak_csv(ROBERT, {**ROBERT, "City": ""}), "A", vendor="A")
     survivor = _lead_of_row(intake, 2, status["import_id"])
     decision = _only(intake.lead(survivor)["decisions"])
     restored = _unmerge(intake, survivor, decision["decision_id"])
-    _erase(intake, restored)
+    erase(intake, restored)
     with intake.db.reader() as session:
         touch_ids = set(session.scalars(text("SELECT touch_id FROM touches")))
     named = [t["touch_id"] for e in intake.events("leads.touched") for t in e["data"]["touches"]]
@@ -158,10 +139,10 @@ def test_an_unmerged_row_whose_address_another_lead_holds_makes_a_second_holder(
 ) -> None:
     second = {**ROBERT, "Email": "rnovak@novak-eng.co.uk"}
     # List A: Robert by his own address, then by his second mailbox (phone+name, same lead).
-    status = intake.import_list(_csv(ROBERT, second), "A", vendor="A")
+    status = intake.import_list(novak_csv(ROBERT, second), "A", vendor="A")
     survivor = _lead_of_row(intake, 2, status["import_id"])
     # List B: only his surname and the second mailbox: a lead of its own, holding it.
-    intake.import_list(_csv({"Last Name": "Novak", "Email": second["Email"]}), "B", vendor="B")
+    intake.import_list(novak_csv({"Last Name": "Novak", "Email": second["Email"]}), "B", vendor="B")
     assert intake.emails().count(second["Email"]) == 1
     decision = _only(intake.lead(survivor)["decisions"])
     _unmerge(intake, survivor, decision["decision_id"])
