@@ -148,3 +148,19 @@ def test_an_unmerged_row_whose_address_another_lead_holds_makes_a_second_holder(
     _unmerge(intake, survivor, decision["decision_id"])
     # A phone+name decision undone, and now two live leads hold rnovak@.
     assert intake.emails().count(second["Email"]) == 1
+
+
+def test_a_value_filled_again_from_another_row_is_matched_by(intake: Intake) -> None:
+    # List A: row 3 fills Robert's phone; list B gives another phone, which fills nothing.
+    status = intake.import_list(novak_csv({**ROBERT, "Phone": ""}, ROBERT), "A", vendor="A")
+    survivor = _lead_of_row(intake, 2, status["import_id"])
+    other_phone = {**ROBERT, "Phone": "+44 20 7946 0777"}
+    intake.import_list(novak_csv(other_phone), "B", vendor="B")
+    first = intake.lead(survivor)["decisions"][0]
+    _unmerge(intake, survivor, first["decision_id"])
+    assert intake.lead(survivor)["phone"] == "+442079460777"  # list B's row gives it now
+    # A row with only his name and that phone finds him by it: its key was stored.
+    by_phone = {"First Name": "Robert", "Last Name": "Novak", "Phone": other_phone["Phone"]}
+    later = intake.import_list(novak_csv(by_phone), "C", vendor="C")
+    assert (later["accepted"], later["duplicates_existing"]) == (0, 1)
+    assert len(intake.lead(survivor)["touches"]) == 3

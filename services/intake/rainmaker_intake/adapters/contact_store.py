@@ -223,11 +223,19 @@ def delete_keys(
 
 
 def refresh_profile(session: Session, lead_id: str) -> None:
-    """Re-fold a contact whose fields were changed in SQL (an unmerge takes values back)."""
+    """Re-fold a contact whose fields were changed in SQL (an unmerge takes values back, and
+    may fill one again from another row): its profile, and the keys it lacks (those it no
+    longer needs stay listed: a spare candidate costs one comparison)."""
     contact = load_contact(session, lead_id)
-    if contact is not None:
-        session.execute(
-            update(contacts)
-            .where(contacts.c.lead_id == lead_id)
-            .values(match_profile=pack(profile(contact)))
-        )
+    if contact is None:
+        return
+    values: dict[str, Any] = {"match_profile": pack(profile(contact))}
+    held = session.execute(
+        select(contacts.c.contact_no, contacts.c.key_hashes).where(contacts.c.lead_id == lead_id)
+    ).one()
+    listed = unpack_hashes(held.key_hashes)
+    fresh = set(Keyed.of(contact).hashes).difference(listed)
+    if fresh:
+        insert_keys(session, [(held.contact_no, fresh)])
+        values["key_hashes"] = pack_hashes((*listed, *sorted(fresh)))
+    session.execute(update(contacts).where(contacts.c.lead_id == lead_id).values(**values))
