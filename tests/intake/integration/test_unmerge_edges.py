@@ -164,3 +164,20 @@ def test_a_value_filled_again_from_another_row_is_matched_by(intake: Intake) -> 
     later = intake.import_list(novak_csv(by_phone), "C", vendor="C")
     assert (later["accepted"], later["duplicates_existing"]) == (0, 1)
     assert len(intake.lead(survivor)["touches"]) == 3
+
+
+def test_a_value_filled_again_goes_back_with_the_row_that_gave_it(intake: Intake) -> None:
+    # List A: row 3 fills Robert's address in; list B's row gives it too (fills nothing).
+    status = intake.import_list(novak_csv({**ROBERT, "Email": ""}, ROBERT), "A", vendor="A")
+    survivor = _lead_of_row(intake, 2, status["import_id"])
+    intake.import_list(novak_csv(ROBERT), "B", vendor="B")
+    first, second = intake.lead(survivor)["decisions"]
+    assert (first["filled"]["email"], second["filled"]) == (ROBERT["Email"], None)
+    _unmerge(intake, survivor, first["decision_id"])
+    # The survivor keeps the address, now by list B's row, whose decision records it...
+    lead = intake.lead(survivor)
+    assert lead["email"] == ROBERT["Email"]
+    assert lead["decisions"][1]["filled"] == first["filled"]  # the address and its domain
+    # ... so undoing that one gives it back too: nothing of the survivor's own gives it.
+    _unmerge(intake, survivor, second["decision_id"])
+    assert {k: intake.lead(survivor)[k] for k in first["filled"]} == dict.fromkeys(first["filled"])

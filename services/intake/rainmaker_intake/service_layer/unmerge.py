@@ -69,14 +69,19 @@ def unmerge(session: Session, lead_id: str, decision_id: int) -> str:
     }
     others = _other_rows(session, lead_id, d.touch_id) if given_back else []
     for name, value in given_back.items():
+        if session.scalar(select(contacts.c[name]).where(contacts.c.lead_id == lead_id)) != value:
+            continue  # changed since: not the row's to give back
         # The first of the survivor's other rows that gives this field fills it instead (the
         # same value, from a later list: it stays); none: blank again.
-        refill = next((v for c in others if (v := getattr(c, name)) not in (None, "")), None)
+        giver = next(((t, v) for t, c in others if (v := getattr(c, name)) not in (None, "")),
+                     None)  # fmt: skip
         session.execute(
             update(contacts)
-            .where(contacts.c.lead_id == lead_id, contacts.c[name] == value)
-            .values(**{name: refill})
+            .where(contacts.c.lead_id == lead_id)
+            .values(**{name: giver[1] if giver else None})
         )
+        if giver:
+            _now_filled_by(session, lead_id, giver[0], name, giver[1])
     _give_back_attributes(session, lead_id, (d.filled or {}).get("attributes") or {})
     store.refresh_profile(session, lead_id)
     session.execute(
@@ -120,11 +125,11 @@ def unmerge(session: Session, lead_id: str, decision_id: int) -> str:
     return str(d.merged_id)
 
 
-def _other_rows(session: Session, lead_id: str, but: str) -> list[NormalisedContact]:
-    """The survivor's other rows, normalised as they were read, oldest first."""
+def _other_rows(session: Session, lead_id: str, but: str) -> list[tuple[str, NormalisedContact]]:
+    """The survivor's other rows (touch id, row normalised as it was read), oldest first."""
     rows = session.execute(
-        select(touches.c.import_id, touches.c.row_number, touches.c.original,
-               touches.c.default_region)
+        select(touches.c.touch_id, touches.c.import_id, touches.c.row_number,
+               touches.c.original, touches.c.default_region)
         .where(touches.c.lead_id == lead_id, touches.c.touch_id != but)
         .order_by(touches.c.touched_at, touches.c.touch_id)
     ).all()  # fmt: skip
@@ -135,8 +140,25 @@ def _other_rows(session: Session, lead_id: str, but: str) -> list[NormalisedCont
         region = row.default_region or _default_region(session, row.import_id)
         contact, _ = normalise(RawRow(row.row_number or 0, values), default_region=region)
         if contact is not None:
-            found.append(contact)
+            found.append((row.touch_id, contact))
     return found
+
+
+def _now_filled_by(session: Session, lead_id: str, touch_id: str, name: str, value: Any) -> None:
+    """Record a field filled again on the decision of the row that gives it, so undoing that
+    decision gives it back in turn (the survivor's own first row has none: it stays)."""
+    d = session.execute(
+        select(decisions.c.decision_id, decisions.c.filled).where(
+            decisions.c.lead_id == lead_id,
+            decisions.c.touch_id == touch_id,
+            decisions.c.undone_at.is_(None),
+        )
+    ).first()
+    if d is not None:
+        filled = {**(d.filled or {}), name: value}
+        session.execute(
+            update(decisions).where(decisions.c.decision_id == d.decision_id).values(filled=filled)
+        )
 
 
 def _default_region(session: Session, import_id: str | None) -> str | None:
