@@ -174,18 +174,7 @@ def fill_blanks(
     if fields_filled:  # attributes alone add no key
         before = block_keys(replace(current, **fields_filled))
         added = {key_hash(k) for k in block_keys(current) - before}
-        held = session.execute(
-            select(contacts.c.contact_no, contacts.c.key_hashes).where(
-                contacts.c.lead_id == lead_id
-            )
-        ).first()
-        # Not a key it already has (from an earlier state of the contact): the pair is the
-        # table's primary key.
-        listed = unpack_hashes(held.key_hashes) if held else ()
-        fresh = added.difference(listed)
-        if held and fresh:
-            insert_keys(session, [(held.contact_no, fresh)])
-            values["key_hashes"] = pack_hashes((*listed, *sorted(fresh)))
+        values.update(_add_keys(session, lead_id, added))
     session.execute(
         update(contacts)
         .where(contacts.c.lead_id == lead_id)
@@ -229,13 +218,25 @@ def refresh_profile(session: Session, lead_id: str) -> None:
     contact = load_contact(session, lead_id)
     if contact is None:
         return
-    values: dict[str, Any] = {"match_profile": pack(profile(contact))}
+    values = {
+        "match_profile": pack(profile(contact)),
+        **_add_keys(session, lead_id, Keyed.of(contact).hashes),
+    }
+    session.execute(update(contacts).where(contacts.c.lead_id == lead_id).values(**values))
+
+
+def _add_keys(session: Session, lead_id: str, hashes: Iterable[int]) -> dict[str, bytes]:
+    """Store the key hashes the contact does not list yet (one from an earlier state of it is
+    there already: the pair is the key table's primary key); the contact's new `key_hashes`,
+    or nothing when none was missing."""
     held = session.execute(
         select(contacts.c.contact_no, contacts.c.key_hashes).where(contacts.c.lead_id == lead_id)
-    ).one()
+    ).first()
+    if held is None:
+        return {}
     listed = unpack_hashes(held.key_hashes)
-    fresh = set(Keyed.of(contact).hashes).difference(listed)
-    if fresh:
-        insert_keys(session, [(held.contact_no, fresh)])
-        values["key_hashes"] = pack_hashes((*listed, *sorted(fresh)))
-    session.execute(update(contacts).where(contacts.c.lead_id == lead_id).values(**values))
+    fresh = set(hashes).difference(listed)
+    if not fresh:
+        return {}
+    insert_keys(session, [(held.contact_no, fresh)])
+    return {"key_hashes": pack_hashes((*listed, *sorted(fresh)))}

@@ -44,11 +44,7 @@ def unmerge(session: Session, lead_id: str, decision_id: int) -> str:
     if d.undone_at is not None:
         raise NothingToUnmerge(f"decision {decision_id} was already undone at {d.undone_at}")
     touch = session.execute(select(touches).where(touches.c.touch_id == d.touch_id)).one()
-    original: dict[str, str] = touch.original or {}
-    values = {k: v for k, v in original.items() if k in FIELDS}
-    extra = {k: v for k, v in original.items() if k not in FIELDS}
-    region = touch.default_region or _default_region(session, touch.import_id)
-    contact, _ = normalise(RawRow(d.row_number or 0, values, extra), default_region=region)
+    contact = _read_again(touch, _list_regions(session, [touch.import_id]))
     if contact is None:
         raise NothingToUnmerge(f"the row behind decision {decision_id} is no longer a contact")
     [why] = blocked(session, [contact])
@@ -67,21 +63,8 @@ def unmerge(session: Session, lead_id: str, decision_id: int) -> str:
         for name, value in (d.filled or {}).items()
         if name in store.CONTACT_FIELDS and name != "attributes"
     }
-    others = _other_rows(session, lead_id, d.touch_id) if given_back else []
-    for name, value in given_back.items():
-        if session.scalar(select(contacts.c[name]).where(contacts.c.lead_id == lead_id)) != value:
-            continue  # changed since: not the row's to give back
-        # The first of the survivor's other rows that gives this field fills it instead (the
-        # same value, from a later list: it stays); none: blank again.
-        giver = next(((t, v) for t, c in others if (v := getattr(c, name)) not in (None, "")),
-                     None)  # fmt: skip
-        session.execute(
-            update(contacts)
-            .where(contacts.c.lead_id == lead_id)
-            .values(**{name: giver[1] if giver else None})
-        )
-        if giver:
-            _now_filled_by(session, lead_id, giver[0], name, giver[1])
+    if given_back:
+        _give_back_fields(session, lead_id, given_back)
     _give_back_attributes(session, lead_id, (d.filled or {}).get("attributes") or {})
     store.refresh_profile(session, lead_id)
     session.execute(
@@ -125,23 +108,53 @@ def unmerge(session: Session, lead_id: str, decision_id: int) -> str:
     return str(d.merged_id)
 
 
-def _other_rows(session: Session, lead_id: str, but: str) -> list[tuple[str, NormalisedContact]]:
-    """The survivor's other rows (touch id, row normalised as it was read), oldest first."""
+def _give_back_fields(session: Session, lead_id: str, given_back: dict[str, Any]) -> None:
+    """The fields the row filled in on the survivor, where nobody changed them since: each
+    filled again from the first of the survivor's other rows that gives it (the same value,
+    from a later list: it stays), else blank again."""
+    others = _other_rows(session, lead_id)
+    current = (
+        session.execute(
+            select(*(contacts.c[name] for name in given_back)).where(contacts.c.lead_id == lead_id)
+        )
+        .one()
+        ._mapping
+    )
+    for name, value in given_back.items():
+        if current[name] != value:
+            continue
+        giver = next(((t, v) for t, c in others if (v := getattr(c, name)) not in (None, "")),
+                     None)  # fmt: skip
+        session.execute(
+            update(contacts)
+            .where(contacts.c.lead_id == lead_id)
+            .values(**{name: giver[1] if giver else None})
+        )
+        if giver:
+            _now_filled_by(session, lead_id, giver[0], name, giver[1])
+
+
+def _other_rows(session: Session, lead_id: str) -> list[tuple[str, NormalisedContact]]:
+    """The survivor's rows (touch id, row read again), oldest first: the unmerged row's touch
+    has moved to its restored lead already."""
     rows = session.execute(
-        select(touches.c.touch_id, touches.c.import_id, touches.c.row_number,
-               touches.c.original, touches.c.default_region)
-        .where(touches.c.lead_id == lead_id, touches.c.touch_id != but)
+        select(touches)
+        .where(touches.c.lead_id == lead_id)
         .order_by(touches.c.touched_at, touches.c.touch_id)
-    ).all()  # fmt: skip
-    found = []
-    for row in rows:
-        original: dict[str, str] = row.original or {}
-        values = {k: v for k, v in original.items() if k in FIELDS}
-        region = row.default_region or _default_region(session, row.import_id)
-        contact, _ = normalise(RawRow(row.row_number or 0, values), default_region=region)
-        if contact is not None:
-            found.append((row.touch_id, contact))
-    return found
+    ).all()
+    regions = _list_regions(session, [row.import_id for row in rows])
+    return [(row.touch_id, c) for row in rows if (c := _read_again(row, regions)) is not None]
+
+
+def _read_again(touch: Any, regions: dict[str, str | None]) -> NormalisedContact | None:
+    """A touch's row normalised as it was read: phone numbers in its referral batch's region,
+    else its list's (`regions`, by import)."""
+    original: dict[str, str] = touch.original or {}
+    values = {k: v for k, v in original.items() if k in FIELDS}
+    extra = {k: v for k, v in original.items() if k not in FIELDS}
+    region = touch.default_region or regions.get(touch.import_id)
+    contact, _ = normalise(RawRow(touch.row_number or 0, values, extra), default_region=region)
+    return contact
 
 
 def _now_filled_by(session: Session, lead_id: str, touch_id: str, name: str, value: Any) -> None:
@@ -161,16 +174,17 @@ def _now_filled_by(session: Session, lead_id: str, touch_id: str, name: str, val
         )
 
 
-def _default_region(session: Session, import_id: str | None) -> str | None:
-    """The region the row's phone numbers were read in when it was imported (its list's)."""
-    if import_id is None:
-        return None
-    region: str | None = session.scalar(
-        select(lists.c.default_region)
-        .join(imports, imports.c.list_id == lists.c.list_id)
-        .where(imports.c.import_id == import_id)
+def _list_regions(session: Session, import_ids: list[str | None]) -> dict[str, str | None]:
+    """Import -> the default region of its list, in one query."""
+    wanted = sorted({i for i in import_ids if i})
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(imports.c.import_id, lists.c.default_region)
+        .join(lists, imports.c.list_id == lists.c.list_id)
+        .where(imports.c.import_id.in_(wanted))
     )
-    return region
+    return {import_id: region for import_id, region in rows}
 
 
 def _give_back_attributes(session: Session, lead_id: str, added: dict[str, Any]) -> None:
