@@ -1,7 +1,7 @@
 """Where an import's time goes, chunk by chunk: the service layer alone, in this process.
 
     .venv/bin/python bench/import_phases.py [FILE] [--rows 100000] [--rows-per-chunk N]
-        [--inline] [--every 10] [--background-checkpoints]
+        [--inline] [--every 10] [--background-checkpoints] [--keep]
 
 Imports FILE (default: bench/import.py's generated list of --rows rows, made if missing)
 into a fresh SQLite file with
@@ -58,6 +58,7 @@ def instrument(every: int) -> None:
     patch(contact_store.DbCandidates, "fetch", "fetch")
     patch(ingest, "_settle", "settle")
     patch(contact_store, "insert_contacts", "insert_contacts")
+    patch(contact_store, "insert_keys", "insert_keys (in insert_contacts)")
     patch(ingest, "insert_rows", "insert_touches_decisions")
     patch(ingest, "insert_values", "insert_touches_decisions")
     patch(ingest, "announce", "events")
@@ -82,7 +83,7 @@ def _line(phases: dict[str, float]) -> str:
     total, inside = phases.get("chunk", 0.0), phases.get("ingest", 0.0)
     shown = {k: v for k, v in phases.items() if k not in ("chunk", "ingest")}
     # What ingest spends outside the wrapped calls: folding, matching, building rows.
-    shown["matching loop"] = inside - sum(shown.values())
+    shown["matching loop"] = inside - sum(v for k, v in shown.items() if "(in " not in k)
     shown["commit"] = total - inside
     return f"{total:.2f} s = " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(shown.items()))
 
@@ -96,6 +97,7 @@ def main() -> int:
     ap.add_argument("--every", type=int, default=10, help="print every N-th chunk")
     ap.add_argument("--background-checkpoints", action="store_true",
                     help="WAL checkpoints on a thread, as the import worker runs them")  # fmt: skip
+    ap.add_argument("--keep", action="store_true", help="keep the database (path printed)")
     args = ap.parse_args()
     path = args.file or var_dir() / "bench" / f"import_listgen_{args.rows}.csv"
     if not path.exists():  # bench/import.py's list ("import" is a keyword: by name)
@@ -112,7 +114,10 @@ def main() -> int:
             background_checkpoints=args.background_checkpoints,
         )
     finally:
-        shutil.rmtree(work)
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work)
     print(f"import took {time.perf_counter() - start:.1f} s; totals: " + _line(dict(spent)))
     return 0
 
