@@ -41,15 +41,32 @@ def test_the_helper_hands_over_what_the_worker_would_prepare(messy: GeneratedLis
     listfile = open_list(messy.path)
     tags, region = ("industry/software",), messy.default_region
     inline = list(prepared(listfile, 0, tags, region, CHUNK))
-    helped = list(prepared_in_helper(listfile, 0, tags, region, CHUNK))
+    helped = list(prepared_in_helper(listfile, 0, tags, region, CHUNK, first_rows=None))
     assert [type(i) for i in helped] == [Prepared, Prepared, Prepared, Trailing]
     assert helped == inline
     chunks = [i for i in helped if isinstance(i, Prepared)]
     assert sum(c.counts["rejected"] for c in chunks) == len(messy.bad_rows) > 0
     # Resuming after a checkpoint: only rows past it, in both.
     after = chunks[0].last_row
-    resumed = list(prepared_in_helper(listfile, after, tags, region, CHUNK))
+    resumed = list(prepared_in_helper(listfile, after, tags, region, CHUNK, first_rows=None))
     assert resumed == list(prepared(listfile, after, tags, region, CHUNK)) == inline[1:]
+
+
+def test_the_helper_starts_with_a_small_chunk(messy: GeneratedList) -> None:
+    """The worker waits for the helper's first chunk: it is FIRST_CHUNK_ROWS rows (of a run,
+    so also after a checkpoint), then chunks are whole, and the rows are the same."""
+    listfile = open_list(messy.path)
+    tags, region = ("industry/software",), messy.default_region
+    helped = list(prepared_in_helper(listfile, 0, tags, region, CHUNK, first_rows=700))
+    chunks = [i for i in helped if isinstance(i, Prepared)]
+    assert [c.rows for c in chunks] == [700, CHUNK, CHUNK, ROWS - 700 - 2 * CHUNK]
+    assert helped == list(prepared(listfile, 0, tags, region, CHUNK, first_rows=700))
+    whole = [i for i in prepared(listfile, 0, tags, region, CHUNK) if isinstance(i, Prepared)]
+    rows = [s.contact.row_number for c in chunks for s in c.sightings]
+    assert rows == [s.contact.row_number for c in whole for s in c.sightings]
+    after = chunks[1].last_row
+    resumed = prepared_in_helper(listfile, after, tags, region, CHUNK, first_rows=700)
+    assert next(c.rows for c in resumed if isinstance(c, Prepared)) == 700
 
 
 def _import(path: Path, work: Path, helper_min_bytes: int) -> dict[str, object]:

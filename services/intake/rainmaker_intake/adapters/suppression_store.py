@@ -130,7 +130,10 @@ def blocked(
     sup_emails = _members(session, emails, _whole(session, rows, "email"), "email")
     # Each contact's domains and erasure hashes once: both are asked of the whole batch.
     whole_domains = _whole(session, rows, "domain")
-    own_domains = [_own_domains(c, whole_domains) for c in batch]
+    if whole_domains == set():  # no domain suppressed: no row's domains to work out
+        own_domains: list[set[str]] = [set()] * rows
+    else:
+        own_domains = [_own_domains(c, whole_domains) for c in batch]
     domains = set().union(*own_domains)
     sup_domains = _members(session, domains, whole_domains, "domain")
     all_erased = _whole(session, rows)

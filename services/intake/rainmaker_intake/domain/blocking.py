@@ -53,7 +53,9 @@ def name_key(part: str) -> str:
     return out
 
 
-@lru_cache(maxsize=1 << 16)
+# Companies, websites and mailbox domains together: ~110k stems in a 1M-row list (65k missed
+# 500k times).
+@lru_cache(maxsize=1 << 18)
 def org_stem(org: str, is_domain: bool = False) -> str:
     """An organisation as its letters and digits: 'acme widgets' and 'acme-widgets.com' give
     'acmewidgets' (a domain without its public suffix)."""
