@@ -39,6 +39,8 @@ def reference(text: str, region: str | None) -> str | None:
         ("+44 (0)20 7946 0958", None, "+442079460958"),
         ("01 23 45 67 89", "FR", "+33123456789"),
         ("0049 30 1234567", "FR", "+49301234567"),
+        ("0049 375 02770", "DE", "+4937502770"),
+        ("001 231-392-1457", "GB", "+12313921457"),
         ("+7 495 123-45-67", None, "+74951234567"),
         ("+86 10 6552 9988", None, "+861065529988"),
         ("\u00a0+49\u00a030\u00a01234567 ", None, "+49301234567"),
@@ -66,7 +68,9 @@ def test_fast_path_and_phonenumbers_agree_on_realistic_and_mangled_numbers() -> 
             samples += [(number, region), (number, other), (mangled, region), (number[:6], region)]
     for _ in range(2000):
         prefix = rnd.choice(
-            ["", "+", "0", "00", "+49 ", "+1 ", "+44 (0)", "(0", "1-", "+7", "+39 0"]
+            ["", "+", "0", "00", "+49 ", "+1 ", "+44 (0)", "(0", "1-", "+7", "+39 0",
+             # international prefixes, read as a "+" where they are the region's
+             "0049 ", "0044 (0)", "001-", "011 ", "011 44 ", "000", "0033 0", "00 7 "]
         )
         digits = "".join(str(rnd.randint(0, 9)) for _ in range(rnd.randint(1, 18)))
         samples.append((prefix + digits, rnd.choice([*REGIONS.values(), None])))

@@ -5,12 +5,12 @@ made of digits and ordinary separators ("+49 (0)30 1234-567", "(415) 555-2671", 
 with an extension "x12"/"ext. 12" dropped, as E.164 has none) by the same rules, precompiled
 once per region: country code after "+", national prefix stripping, the possible-length test,
 and validity as "matches the general pattern and one of the number-type patterns for its
-length" (phonenumbers' _number_type_helper != UNKNOWN). Any other shape (letters, IDD prefixes
-like 00/011, a national number that starts with the country code, national-prefix transform
-rules, non-geographic codes) and every number the fast path cannot decide goes through
-phonenumbers itself; an invalid number gets the reason phonenumbers'
-is_possible_number_with_reason would give. tests/intake/unit/test_normalise_phones.py checks
-the two agree.
+length" (phonenumbers' _number_type_helper != UNKNOWN); the region's international prefix
+(00, 011) is read as a "+". Any other shape (letters, a national number that starts with the
+country code, national-prefix transform rules, non-geographic codes) and every number the
+fast path cannot decide goes through phonenumbers itself; an invalid number gets the reason
+phonenumbers' is_possible_number_with_reason would give.
+tests/intake/unit/test_normalise_phones.py checks the two agree.
 """
 
 import re
@@ -47,21 +47,32 @@ def to_e164(value: str, region: str | None) -> Result:
 def _fast(digits: str, region: str | None) -> Result | None:
     """The result when this shape is one the fast path knows, else None."""
     if digits.startswith("+"):
-        digits = digits[1:]
-        if len(digits) < 3 or digits[0] == "0":
-            return None
-        for size in (1, 2, 3):
-            code = _CODES.get(digits[:size])
-            if code is not None:
-                main = _main_region(code)
-                return _finish(main, digits[size:]) if main else None
-        return None
+        return _international(digits[1:])
     rules = region_rules(region) if region else None
     if rules is None or len(digits) < 3:
         return None
-    if digits.startswith(rules.code_str) or (rules.idd and rules.idd.match(digits)):
+    if digits.startswith(rules.code_str):
         return None
+    idd = rules.idd.match(digits) if rules.idd else None
+    if idd is not None:
+        # The region's international prefix ("0049 30...", "011 44..."): as after a "+",
+        # unless a 0 follows it (no country code starts with 0: phonenumbers then reads the
+        # whole as a national number). A tenth of a list's numbers are written so.
+        rest = digits[idd.end() :]
+        return _international(rest) if rest[:1] not in ("0", "") else None
     return _finish(rules, digits)
+
+
+def _international(digits: str) -> Result | None:
+    """A number after its "+" (or international prefix): country code, then the rest."""
+    if len(digits) < 3 or digits[0] == "0":
+        return None
+    for size in (1, 2, 3):
+        code = _CODES.get(digits[:size])
+        if code is not None:
+            main = _main_region(code)
+            return _finish(main, digits[size:]) if main else None
+    return None
 
 
 def _finish(rules: Region, number: str) -> Result | None:
