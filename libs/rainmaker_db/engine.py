@@ -32,6 +32,11 @@ def database_url(service: str) -> str:
 
 SQLITE_CACHE_KIB = int(os.environ.get("RAINMAKER_SQLITE_CACHE_MIB", "64")) * 1024
 SQLITE_WAL_AUTOCHECKPOINT = int(os.environ.get("RAINMAKER_SQLITE_WAL_AUTOCHECKPOINT", "20000"))
+# A new file's page size (a file keeps the one it was made with). 16 KiB, not SQLite's 4 KiB:
+# an import's B-trees (the random blocking-key index above all) take a quarter of the pages,
+# so fewer page reads, splits and WAL frames; the 1M-row import's worker used 51.5 s of CPU
+# instead of 53.8 s.
+SQLITE_PAGE_SIZE = int(os.environ.get("RAINMAKER_SQLITE_PAGE_SIZE", "16384"))
 
 
 def _sqlite_pragmas(
@@ -40,6 +45,7 @@ def _sqlite_pragmas(
     # Web, consumer and relay processes share the file: WAL lets readers run beside one writer,
     # and the busy timeout makes writers queue instead of failing with "database is locked".
     cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")  # before WAL: a no-op on a made file
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA synchronous=NORMAL")

@@ -53,13 +53,14 @@ def test_the_helper_hands_over_what_the_worker_would_prepare(messy: GeneratedLis
 
 
 def test_the_helper_starts_with_a_small_chunk(messy: GeneratedList) -> None:
-    """The worker waits for the helper's first chunk: it is FIRST_CHUNK_ROWS rows (of a run,
-    so also after a checkpoint), then chunks are whole, and the rows are the same."""
+    """The worker waits for the helper's first chunk: it is `first_rows` rows (of a run, so
+    also after a checkpoint), the next ones double up to whole chunks, and the rows are the
+    same."""
     listfile = open_list(messy.path)
     tags, region = ("industry/software",), messy.default_region
     helped = list(prepared_in_helper(listfile, 0, tags, region, CHUNK, first_rows=700))
     chunks = [i for i in helped if isinstance(i, Prepared)]
-    assert [c.rows for c in chunks] == [700, CHUNK, CHUNK, ROWS - 700 - 2 * CHUNK]
+    assert [c.rows for c in chunks] == [700, 1400, 2800, CHUNK, ROWS - 4900 - CHUNK]
     assert helped == list(prepared(listfile, 0, tags, region, CHUNK, first_rows=700))
     whole = [i for i in prepared(listfile, 0, tags, region, CHUNK) if isinstance(i, Prepared)]
     rows = [s.contact.row_number for c in chunks for s in c.sightings]
