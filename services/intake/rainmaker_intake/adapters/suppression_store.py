@@ -102,7 +102,10 @@ def _own_domains(c: NormalisedContact, among: set[str] | None) -> set[str]:
     """A contact's domains (its mailbox's registrable domain, its website's), or, when the
     suppressed domains are known (`among`), those of them that can be among them. A mailbox's
     registrable domain (a public-suffix look-up) is a suffix of its host, so it is only worked
-    out when some suffix of a plain host is suppressed: 2.5 us a row less of an import."""
+    out when some suffix of a plain host is suppressed: 2.5 us a row less of an import. None
+    can be among no suppressed domain at all (the usual case: 3.8% of an import worker)."""
+    if among is not None and not among:
+        return set()
     email = c.email
     if among is not None and email and "@" in email:
         host = email.rsplit("@", 1)[1]
@@ -130,10 +133,7 @@ def blocked(
     sup_emails = _members(session, emails, _whole(session, rows, "email"), "email")
     # Each contact's domains and erasure hashes once: both are asked of the whole batch.
     whole_domains = _whole(session, rows, "domain")
-    if whole_domains == set():  # no domain suppressed: no row's domains to work out
-        own_domains: list[set[str]] = [set()] * rows
-    else:
-        own_domains = [_own_domains(c, whole_domains) for c in batch]
+    own_domains = [_own_domains(c, whole_domains) for c in batch]
     domains = set().union(*own_domains)
     sup_domains = _members(session, domains, whole_domains, "domain")
     all_erased = _whole(session, rows)
