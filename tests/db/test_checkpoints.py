@@ -67,6 +67,7 @@ def test_past_its_limit_a_transaction_waits_and_the_wal_is_cut_back(tmp_path: Pa
     db = Database(url, background_checkpoints=True, wal_keep_bytes=4 * MB)
     assert db.checkpointer is not None
     db.checkpointer.wal_limit_bytes = 8 * MB
+    db.checkpointer.restart_wait_s = 0.1  # each RESTART gives up on the reader quickly
     try:
         metadata.create_all(db.engine)
         reader = sqlite3.connect(str(db.engine.url.database), isolation_level=None)
@@ -76,9 +77,38 @@ def test_past_its_limit_a_transaction_waits_and_the_wal_is_cut_back(tmp_path: Pa
         assert _wal_size(db) > 8 * MB
         reader.execute("COMMIT")
         reader.close()
-        _write(db)  # the last checkpoint ran beside the reader: this one can complete
-        _write(db)  # waits for it, so it begins with the WAL checkpointed and starts it over
+        _write(db)  # waits for a RESTART, which completes now, and starts the WAL over
+        assert db.checkpointer.restarts >= 1
         assert _wal_size(db) <= 8 * MB  # and journal_size_limit cut the file back
+    finally:
+        db.dispose()
+
+
+def test_past_its_limit_the_wal_starts_over_though_others_write_and_read_between(
+    tmp_path: Path,
+) -> None:
+    """As during an import: after each commit another process writes a little (the relay
+    marking rows sent) and reads (progress polls) before the checkpoint is done, so no
+    PASSIVE checkpoint leaves the WAL fully copied when the writer begins. The RESTART asked
+    for past the limit starts it over, and the file stays near the limit."""
+    url = f"sqlite:///{tmp_path / 'busy.db'}"
+    db = Database(url, background_checkpoints=True, wal_keep_bytes=8 * MB)
+    assert db.checkpointer is not None
+    db.checkpointer.wal_limit_bytes = 8 * MB
+    try:
+        metadata.create_all(db.engine)
+        other = sqlite3.connect(str(db.engine.url.database), timeout=30, isolation_level=None)
+        sizes = []
+        for _ in range(40):
+            _write(db)
+            other.execute("INSERT INTO blobs (body) VALUES ('sent')")
+            other.execute("SELECT count(*) FROM blobs").fetchall()
+            sizes.append(_wal_size(db))
+        other.close()
+        assert db.checkpointer.restarts >= 1
+        assert max(sizes) < 8 * MB + 3 * ROWS * len(BODY)  # the limit and a transaction or two
+        with db.reader() as session:
+            assert session.execute(text("SELECT count(*) FROM blobs")).scalar() == 40 * ROWS + 40
     finally:
         db.dispose()
 
