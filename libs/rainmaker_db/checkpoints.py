@@ -62,7 +62,11 @@ class Checkpointer:
         self._thread.start()
 
     def after_commit(self) -> None:
+        self._ask()
+
+    def _ask(self, restart: bool = False) -> None:
         with self._cond:
+            self._restart = self._restart or restart
             self._asked += 1
             self._cond.notify_all()
 
@@ -74,10 +78,7 @@ class Checkpointer:
         except FileNotFoundError:
             return
         if size > self.wal_limit_bytes:
-            with self._cond:
-                self._restart = True
-                self._asked += 1
-                self._cond.notify_all()
+            self._ask(restart=True)
             self.wait_idle()
 
     def wait_idle(self, timeout: float | None = None) -> bool:
@@ -92,7 +93,6 @@ class Checkpointer:
         self._thread.join(30)
 
     def _run(self) -> None:
-        # The busy timeout bounds a RESTART's wait (a PASSIVE checkpoint never waits).
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
             while True:
@@ -104,7 +104,7 @@ class Checkpointer:
                     self._restart = False  # asked for again by the next transaction past the limit
                 mode = "RESTART" if restart else "PASSIVE"
                 try:
-                    if restart:
+                    if restart:  # the busy timeout bounds its wait (PASSIVE never waits)
                         conn.execute(f"PRAGMA busy_timeout={int(self.restart_wait_s * 1000)}")
                     busy, _, _ = conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
                     self.passes += 1
